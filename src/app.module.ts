@@ -1,0 +1,39 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { ContextModule } from './kernel/context/context.module';
+import { DatabaseModule } from './kernel/database/database.module';
+import { ProblemDetailsFilter, ROUTE_TABLE, RouteTableRef } from './kernel/errors/problem-details.filter';
+import { HealthModule } from './kernel/health/health.module';
+import { UndeclaredQueryInterceptor } from './kernel/http/undeclared-query.interceptor';
+import { createValidationPipe } from './kernel/http/validation.pipe';
+import { LoggingModule } from './kernel/logging/logging.module';
+
+export interface AppModuleOptions {
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  /** Test harnesses add probe modules here; production passes none. */
+  readonly extraImports?: Type[];
+}
+
+/**
+ * The whole application. Global enhancers are APP_* providers here, so the tests, which build
+ * this same module, run the exact production pipeline.
+ */
+@Module({})
+export class AppModule {
+  static register({ config, logger, extraImports = [] }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.register(config), LoggingModule.register(logger), ContextModule, DatabaseModule, HealthModule, ...extraImports],
+      providers: [
+        { provide: ROUTE_TABLE, useValue: new RouteTableRef() },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: UndeclaredQueryInterceptor },
+      ],
+    };
+  }
+}

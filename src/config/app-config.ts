@@ -1,0 +1,143 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+import { Type } from 'class-transformer';
+
+export type NodeEnv = 'development' | 'test' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** The validated, typed configuration every other part of the app reads. */
+export interface AppConfig {
+  readonly nodeEnv: NodeEnv;
+  readonly port: number;
+  readonly mongodbUri: string;
+  readonly auth: {
+    readonly issuerUrl: string;
+    readonly audience: string;
+    readonly jwksUri: string;
+  };
+  readonly logLevel: LogLevel;
+}
+
+export const DEV_ISSUER_URL = 'http://127.0.0.1:3001/';
+export const DEFAULT_AUDIENCE = 'https://api.partnerportal.local';
+export const DEV_MONGODB_URI = 'mongodb://127.0.0.1:27017/partnerportal';
+
+const NODE_ENVS: NodeEnv[] = ['development', 'test', 'production'];
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const REQUIRED_IN_PRODUCTION = ['MONGODB_URI', 'AUTH_ISSUER_URL', 'AUTH_AUDIENCE'] as const;
+const isProduction = (env: EnvironmentVariables): boolean => env.NODE_ENV === 'production';
+
+/** The environment as the process receives it; rules that span variables live in loadConfig. */
+class EnvironmentVariables {
+  @IsIn(NODE_ENVS)
+  NODE_ENV: NodeEnv = 'production';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsOptional()
+  @IsString()
+  MONGODB_URI?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  AUTH_ISSUER_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  AUTH_AUDIENCE?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  AUTH_JWKS_URI?: string;
+
+  @IsOptional()
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL?: LogLevel;
+}
+
+/** Thrown when the environment is unusable; lists every problem at once. */
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+function flatten(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((message) =>
+      message.startsWith(e.property) ? message : `${e.property}: ${message}`,
+    ),
+  );
+}
+
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+}
+
+function mongoUriProblem(uri: string): string | undefined {
+  return /^mongodb(\+srv)?:\/\/[^/\s]+/.test(uri)
+    ? undefined
+    : 'MONGODB_URI: must be a mongodb:// or mongodb+srv:// connection string';
+}
+
+/** Parses and checks the environment; throws ConfigurationError listing every problem. */
+export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
+  const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
+  const env = plainToInstance(EnvironmentVariables, present, { enableImplicitConversion: false });
+  const problems = flatten(validateSync(env, { whitelist: false, forbidUnknownValues: false }));
+
+  if (isProduction(env)) {
+    for (const name of REQUIRED_IN_PRODUCTION) {
+      if (env[name] === undefined) problems.push(`${name}: required in production`);
+    }
+  }
+  if (env.MONGODB_URI !== undefined) {
+    const problem = mongoUriProblem(env.MONGODB_URI);
+    if (problem) problems.push(problem);
+  }
+  if (isProduction(env) && env.AUTH_ISSUER_URL !== undefined && URL.canParse(env.AUTH_ISSUER_URL)) {
+    // The local dev issuer (plain HTTP on loopback) must never be trusted in production.
+    if (!env.AUTH_ISSUER_URL.startsWith('https://') || isLoopback(env.AUTH_ISSUER_URL)) {
+      problems.push('AUTH_ISSUER_URL: production requires an https issuer that is not the local dev issuer');
+    }
+  }
+  if (env.AUTH_ISSUER_URL !== undefined && URL.canParse(env.AUTH_ISSUER_URL) && !env.AUTH_ISSUER_URL.endsWith('/')) {
+    problems.push('AUTH_ISSUER_URL: must end with "/" (tokens carry the issuer exactly, e.g. https://TENANT.auth0.com/)');
+  }
+  if (problems.length > 0) throw new ConfigurationError(problems);
+
+  const issuerUrl = env.AUTH_ISSUER_URL ?? DEV_ISSUER_URL;
+  return {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    mongodbUri: env.MONGODB_URI ?? DEV_MONGODB_URI,
+    auth: {
+      issuerUrl,
+      audience: env.AUTH_AUDIENCE ?? DEFAULT_AUDIENCE,
+      jwksUri: env.AUTH_JWKS_URI ?? `${issuerUrl}.well-known/jwks.json`,
+    },
+    logLevel: env.LOG_LEVEL ?? defaultLogLevel(env.NODE_ENV),
+  };
+}
+
+function defaultLogLevel(nodeEnv: NodeEnv): LogLevel {
+  if (nodeEnv === 'test') return 'silent';
+  return nodeEnv === 'development' ? 'debug' : 'info';
+}

@@ -1,0 +1,54 @@
+import { RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { AppModule, AppModuleOptions } from './app.module';
+import { createContextMiddleware } from './kernel/context/context.middleware';
+import { ROUTE_TABLE, RouteTableRef } from './kernel/errors/problem-details.filter';
+import { createJsonBodyMiddleware } from './kernel/http/json-body.middleware';
+import { mountOpenApi } from './kernel/http/openapi';
+import { requestIdMiddleware } from './kernel/http/request-id.middleware';
+import { RouteTable } from './kernel/http/route-table';
+import { createHttpLoggerMiddleware } from './kernel/logging/http-logger.middleware';
+
+export const API_PREFIX = 'v1';
+
+// Operational routes live outside the versioned API.
+const UNVERSIONED_ROUTES = [
+  { path: 'health/live', method: RequestMethod.GET },
+  { path: 'health/ready', method: RequestMethod.GET },
+  { path: 'version', method: RequestMethod.GET },
+];
+
+/**
+ * Builds the application exactly as production runs it; main.ts and the test app both call
+ * this, so tests exercise the same middleware order, filters, pipes and documentation.
+ */
+export async function createApp(options: AppModuleOptions): Promise<NestExpressApplication> {
+  const { logger } = options;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(options), {
+    bodyParser: false,
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(NestPinoLogger));
+  configureApp(app, logger);
+  await app.init();
+  app.get<RouteTableRef>(ROUTE_TABLE).current = RouteTable.fromExpress(app.getHttpAdapter().getInstance());
+  return app;
+}
+
+/** Middleware, prefix and documentation, in production order. */
+export function configureApp(app: NestExpressApplication, logger: Logger): void {
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  // Order matters: id first, then the access log, then the context, then the body.
+  app.use(requestIdMiddleware);
+  app.use(createHttpLoggerMiddleware(logger));
+  app.use(createContextMiddleware());
+  app.use(createJsonBodyMiddleware());
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNVERSIONED_ROUTES });
+  app.enableShutdownHooks();
+  mountOpenApi(app);
+}

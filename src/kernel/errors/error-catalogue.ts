@@ -1,0 +1,27 @@
+/**
+ * The one catalogue of error codes the API answers with. Each code has a fixed HTTP status, a
+ * stable title and a stable problem `type` URL; clients branch on `code`, never on `detail`.
+ */
+export const ERROR_CATALOGUE = {
+  validation_failed: { status: 400, title: 'The request is not valid' },
+  malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  unknown_query_parameter: { status: 400, title: 'The request has a query parameter this operation does not accept' },
+  route_not_found: { status: 404, title: 'No such route' },
+  not_found: { status: 404, title: 'No such resource' },
+  method_not_allowed: { status: 405, title: 'The method is not allowed on this route' },
+  conflict: { status: 409, title: 'The request conflicts with the current state' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  unsupported_media_type: { status: 415, title: 'The request body must be application/json' },
+  request_header_fields_too_large: { status: 431, title: 'The request headers are too large' },
+  internal_error: { status: 500, title: 'Something went wrong on our side' },
+  service_unavailable: { status: 503, title: 'The service is not ready' },
+  database_unavailable: { status: 503, title: 'The database is unreachable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export const PROBLEM_TYPE_BASE = 'https://partnerportal.dev/problems/';
+
+export function problemType(code: ErrorCode): string {
+  return `${PROBLEM_TYPE_BASE}${code.replaceAll('_', '-')}`;
+}

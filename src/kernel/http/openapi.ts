@@ -1,0 +1,46 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { readBuildInfo } from '../health/build-info';
+
+export const OPENAPI_JSON_PATH = 'openapi.json';
+export const SWAGGER_UI_PATH = 'docs';
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('PartnerPortal API')
+    .setDescription(
+      'Multi-tenant partner relationship management: partners, deal registrations (leads), opportunities and ' +
+        'their audit trail. Every error is RFC 9457 application/problem+json with a stable `code`.',
+    )
+    .setVersion(readBuildInfo().version)
+    .setLicense('Proprietary', 'https://partnerportal.dev/terms')
+    .addServer('/', 'This deployment')
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/** Object keys sorted at every depth, so the committed file diffs cleanly. */
+export function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeysDeep((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
+}
+
+export function serialiseOpenApi(document: OpenAPIObject): string {
+  return `${JSON.stringify(sortKeysDeep(document), null, 2)}\n`;
+}
+
+export function mountOpenApi(app: INestApplication): void {
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup(SWAGGER_UI_PATH, app, () => document, {
+    jsonDocumentUrl: OPENAPI_JSON_PATH,
+    raw: ['json'],
+    ui: true,
+  });
+}

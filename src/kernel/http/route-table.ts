@@ -1,0 +1,46 @@
+import type { Express } from 'express';
+import { match, MatchFunction } from 'path-to-regexp';
+
+interface RouteEntry {
+  readonly matches: MatchFunction<object>;
+  readonly methods: readonly string[];
+}
+
+/**
+ * The routes Express ended up with, so a request that misses every route can be told apart:
+ * an unknown path (404) or a known path with another method (405 with Allow).
+ */
+export class RouteTable {
+  private constructor(private readonly routes: readonly RouteEntry[]) {}
+
+  static fromExpress(app: Express): RouteTable {
+    const stack = (app as unknown as { router?: { stack: ExpressLayer[] } }).router?.stack ?? [];
+    const routes = stack
+      .filter((layer): layer is Required<ExpressLayer> => layer.route !== undefined)
+      .map((layer) => ({
+        matches: match(layer.route.path, { decode: decodeURIComponent }),
+        methods: Object.keys(layer.route.methods).map((m) => m.toUpperCase()),
+      }));
+    return new RouteTable(routes);
+  }
+
+  /** Methods accepted on this path; empty when no route matches it at all. */
+  allowedMethods(path: string): string[] {
+    const allowed = new Set<string>();
+    for (const route of this.routes) {
+      let matched = false;
+      try {
+        matched = route.matches(path) !== false;
+      } catch {
+        matched = false; // a malformed percent-escape matches nothing
+      }
+      if (matched) route.methods.forEach((m) => allowed.add(m));
+    }
+    if (allowed.has('GET')) allowed.add('HEAD');
+    return [...allowed].sort();
+  }
+}
+
+interface ExpressLayer {
+  route?: { path: string; methods: Record<string, boolean> };
+}

@@ -1,0 +1,46 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Type } from '@nestjs/common';
+import { Writable } from 'node:stream';
+import { loadConfig } from '#src/config/app-config';
+import { createApp } from '#src/configure-app';
+import { createRootLogger } from '#src/kernel/logging/logger';
+import { testDatabaseUri } from './database';
+
+export interface TestApp {
+  readonly app: NestExpressApplication;
+  /** http://127.0.0.1:PORT — the app listens on a real socket. */
+  readonly baseUrl: string;
+  /** Every log line the app wrote, parsed. */
+  readonly logs: Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Names the test file's own database. */
+  readonly label: string;
+  /** Extra environment, as the process would receive it. */
+  readonly env?: Record<string, string>;
+  readonly extraImports?: Type[];
+}
+
+/** The production application (createApp), on its own database, listening on a free port. */
+export async function startTestApp({ label, env = {}, extraImports }: TestAppOptions): Promise<TestApp> {
+  const config = loadConfig({ NODE_ENV: 'test', MONGODB_URI: testDatabaseUri(label), ...env });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const logger = createRootLogger('info', sink);
+  const app = await createApp({ config, logger, extraImports });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    logs,
+    close: () => app.close(),
+  };
+}
