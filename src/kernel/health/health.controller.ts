@@ -13,7 +13,11 @@ export class HealthController {
   constructor(private readonly readiness: ReadinessService) {}
 
   @Get('health/live')
-  @ApiOperation({ operationId: 'getLiveness', summary: 'The process is up (no dependency is checked).' })
+  @ApiOperation({
+    operationId: 'getLiveness',
+    summary: 'The process is up',
+    description: 'Answers 200 while the process can serve HTTP at all; no dependency is checked. Public.',
+  })
   @ApiOkResponse({ type: LivenessDto })
   @ApiProblemResponses(400)
   live(): LivenessDto {
@@ -21,7 +25,11 @@ export class HealthController {
   }
 
   @Get('health/ready')
-  @ApiOperation({ operationId: 'getReadiness', summary: 'The API can serve requests: the database answers.' })
+  @ApiOperation({
+    operationId: 'getReadiness',
+    summary: 'The API can serve requests',
+    description: 'Answers 200 when the database answers a ping, 503 problem+json with Retry-After when not. Public.',
+  })
   @ApiOkResponse({ type: ReadinessDto })
   @ApiProblemResponses(400, 503)
   ready(): Promise<ReadinessDto> {
@@ -29,7 +37,11 @@ export class HealthController {
   }
 
   @Get('version')
-  @ApiOperation({ operationId: 'getVersion', summary: 'Package version and the source commit of this build.' })
+  @ApiOperation({
+    operationId: 'getVersion',
+    summary: 'Version of this build',
+    description: 'The package version and the source commit recorded when this build was made. Public.',
+  })
   @ApiOkResponse({ type: VersionDto })
   @ApiProblemResponses(400)
   version(): BuildInfo {

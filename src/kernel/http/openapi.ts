@@ -14,9 +14,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion(readBuildInfo().version)
     .setLicense('Proprietary', 'https://partnerportal.dev/terms')
-    .addServer('/', 'This deployment')
+    .addTag('Health', 'Liveness, readiness and build version for operators and orchestrators.')
     .build();
-  return SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config);
+  // Relative server: the document is served by, and describes, the deployment it came from.
+  document.servers = [{ url: '/', description: 'This deployment (local, staging or production)', 'x-internal': false } as never];
+  return document;
 }
 
 /** Object keys sorted at every depth, so the committed file diffs cleanly. */

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ERROR_CATALOGUE, ErrorCode } from '../errors/error-catalogue';
 
 export class FieldErrorDto {
-  @ApiProperty({ description: 'JSON Pointer to the offending field.', example: '/contact/email', maxLength: 512 })
+  @ApiProperty({ description: 'JSON Pointer to the offending field.', example: '/contact/email', maxLength: 512, pattern: '^(/[^/]*)*$' })
   field!: string;
 
   @ApiProperty({ example: 'contact.email must be an email', maxLength: 1024 })
@@ -26,7 +26,11 @@ export class ProblemDto {
   @ApiProperty({ enum: Object.keys(ERROR_CATALOGUE), description: 'Machine-readable error code; see the catalogue.' })
   code!: ErrorCode;
 
-  @ApiProperty({ description: 'Echo of X-Request-Id; quote it when reporting a problem.', maxLength: 128 })
+  @ApiProperty({
+    description: 'Echo of X-Request-Id; quote it when reporting a problem.',
+    maxLength: 128,
+    pattern: '^[A-Za-z0-9._:-]{1,128}$',
+  })
   requestId!: string;
 
   @ApiPropertyOptional({ type: [FieldErrorDto], maxItems: 200 })

@@ -28,16 +28,18 @@ export class RouteTable {
   allowedMethods(path: string): string[] {
     const allowed = new Set<string>();
     for (const route of this.routes) {
-      let matched = false;
-      try {
-        matched = route.matches(path) !== false;
-      } catch {
-        matched = false; // a malformed percent-escape matches nothing
-      }
-      if (matched) route.methods.forEach((m) => allowed.add(m));
+      if (matchesPath(route, path)) route.methods.forEach((m) => allowed.add(m));
     }
     if (allowed.has('GET')) allowed.add('HEAD');
     return [...allowed].sort();
+  }
+}
+
+function matchesPath(route: RouteEntry, path: string): boolean {
+  try {
+    return route.matches(path) !== false;
+  } catch {
+    return false; // a malformed percent-escape matches nothing
   }
 }
 

@@ -1,0 +1,77 @@
+import { ConfigurationError, DEV_ISSUER_URL, loadConfig } from './app-config';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('loadConfig', () => {
+  it('defaults to production when NODE_ENV is unset, and then requires the three essentials at once', () => {
+    const problems = problemsOf({});
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'MONGODB_URI: required in production',
+        'AUTH_ISSUER_URL: required in production',
+        'AUTH_AUDIENCE: required in production',
+      ]),
+    );
+  });
+
+  it('lists every problem in one error message', () => {
+    const error = (() => {
+      try {
+        return loadConfig({ NODE_ENV: 'staging', PORT: 'eighty', MONGODB_URI: 'postgres://x', LOG_LEVEL: 'loud' });
+      } catch (e) {
+        return e as ConfigurationError;
+      }
+    })() as ConfigurationError;
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error.problems.length).toBeGreaterThanOrEqual(4);
+    for (const name of ['NODE_ENV', 'PORT', 'MONGODB_URI', 'LOG_LEVEL']) expect(error.message).toContain(name);
+  });
+
+  it('refuses the local dev issuer in production', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      MONGODB_URI: 'mongodb+srv://cluster.example.net/pp',
+      AUTH_ISSUER_URL: DEV_ISSUER_URL,
+      AUTH_AUDIENCE: 'https://api.example.com',
+    });
+    expect(problems).toEqual(['AUTH_ISSUER_URL: production requires an https issuer that is not the local dev issuer']);
+  });
+
+  it('requires the issuer URL to end with a slash, as Auth0 issues it', () => {
+    expect(problemsOf({ NODE_ENV: 'test', AUTH_ISSUER_URL: 'https://tenant.auth0.com' })).toEqual([
+      expect.stringContaining('must end with "/"'),
+    ]);
+  });
+
+  it('accepts a complete production configuration and derives the JWKS URI from the issuer', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      MONGODB_URI: 'mongodb+srv://cluster.example.net/pp',
+      AUTH_ISSUER_URL: 'https://tenant.auth0.com/',
+      AUTH_AUDIENCE: 'https://api.example.com',
+      PORT: '8443',
+    });
+    expect(config).toMatchObject({
+      nodeEnv: 'production',
+      port: 8443,
+      logLevel: 'info',
+      auth: { jwksUri: 'https://tenant.auth0.com/.well-known/jwks.json', audience: 'https://api.example.com' },
+    });
+  });
+
+  it('gives development and test local defaults', () => {
+    const config = loadConfig({ NODE_ENV: 'development' });
+    expect(config.mongodbUri).toBe('mongodb://127.0.0.1:27017/partnerportal');
+    expect(config.auth.issuerUrl).toBe(DEV_ISSUER_URL);
+    expect(config.auth.audience).toBe('https://api.partnerportal.local');
+    expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
+  });
+});

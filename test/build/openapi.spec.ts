@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const committed = JSON.parse(readFileSync(join(ROOT, 'openapi', 'openapi.json'), 'utf8')) as {
+  paths: Record<string, Record<string, Operation>>;
+};
+
+interface Operation {
+  operationId?: string;
+  description?: string;
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+}
+
+const operations = Object.entries(committed.paths).flatMap(([path, methods]) =>
+  Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+);
+
+describe('openapi/openapi.json', () => {
+  it('is exactly what the built app generates (run `npm run openapi` after changing the API)', () => {
+    const generated = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'openapi.js')], { encoding: 'utf8' });
+    expect(generated.status).toBe(0);
+    expect(generated.stdout).toBe(readFileSync(join(ROOT, 'openapi', 'openapi.json'), 'utf8'));
+  });
+
+  it('gives every operation a unique operationId and a description', () => {
+    const ids = operations.map(({ op }) => op.operationId);
+    expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(operations.filter(({ op }) => !op.description).map(({ path }) => path)).toEqual([]);
+  });
+
+  it('documents problem+json error responses, 500 included, on every operation', () => {
+    for (const { path, method, op } of operations) {
+      const errors = Object.entries(op.responses).filter(([status]) => Number(status) >= 400);
+      expect({ path, method, has500: '500' in op.responses }).toEqual({ path, method, has500: true });
+      for (const [, response] of errors) {
+        expect(response.content?.['application/problem+json']?.schema?.$ref).toBe('#/components/schemas/ProblemDto');
+      }
+    }
+  });
+});
