@@ -1,11 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/route-access.decorators';
 import { ApiProblemResponses } from '../http/api-problem-responses.decorator';
 import { BuildInfo, readBuildInfo } from './build-info';
 import { LivenessDto, ReadinessDto, VersionDto } from './health.dto';
 import { ReadinessService } from './readiness.service';
 
 @ApiTags('Health')
+@Public()
 @Controller()
 export class HealthController {
   private readonly buildInfo: BuildInfo = readBuildInfo();
