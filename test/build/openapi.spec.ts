@@ -9,6 +9,7 @@ const committed = JSON.parse(readFileSync(join(ROOT, 'openapi', 'openapi.json'),
 
 interface Operation {
   operationId?: string;
+  security?: unknown[];
   description?: string;
   responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
 }
@@ -29,6 +30,12 @@ describe('openapi/openapi.json', () => {
     expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
     expect(operations.filter(({ op }) => !op.description).map(({ path }) => path)).toEqual([]);
+  });
+
+  it('states the security of every operation (an empty list only for deliberately public routes)', () => {
+    expect(operations.filter(({ op }) => !Array.isArray(op.security)).map(({ path }) => path)).toEqual([]);
+    const publicOps = operations.filter(({ op }) => op.security?.length === 0).map(({ path }) => path);
+    expect(publicOps.sort()).toEqual(['/health/live', '/health/ready', '/version']);
   });
 
   it('documents problem+json error responses, 500 included, on every operation', () => {
