@@ -1,20 +1,128 @@
 import { Injectable } from '@nestjs/common';
-import { ClsService } from 'nestjs-cls';
+import { ClsService, ClsStore } from 'nestjs-cls';
+
+export type Role = 'Admin' | 'Staff' | 'Partner' | 'Agent';
+
+/** The authenticated caller, resolved from a verified token and the tenant's membership records. */
+export interface Actor {
+  readonly sub: string;
+  readonly membershipId: string;
+  readonly role: Role;
+  readonly partnerId?: string;
+  readonly email?: string;
+  /** The token's `amr` contains "mfa". */
+  readonly mfa: boolean;
+  /** Client-credentials tokens (`sub` ending in `@clients`) are machines, not people. */
+  readonly machine: boolean;
+}
+
+interface ContextStore extends ClsStore {
+  tenantId?: string;
+  actor?: Actor;
+  /** A named non-human actor: `operator:<name>`, `job:<name>`, `system:<name>`. */
+  system?: string;
+  ip?: string;
+  /** Set only inside runCrossTenant(): why tenant scoping is deliberately lifted. */
+  crossTenantReason?: string;
+}
+
+/** Raised when code needs a tenant but runs outside any tenant context: a bug, never user input. */
+export class MissingTenantContextError extends Error {
+  constructor(operation: string) {
+    super(`No tenant in context for ${operation}; refusing to run it unscoped`);
+    this.name = 'MissingTenantContextError';
+  }
+}
 
 /**
- * Typed facade over the request's continuation-local store. Code below the controllers reads
- * who and what the request is about from here, never from the HTTP request itself.
+ * Typed facade over the request's continuation-local store (nestjs-cls). Code below the
+ * controllers reads who and what the request is about from here, never from the HTTP request.
+ * Outside HTTP (CLI, jobs) a context is opened explicitly with runInTenant / runAsSystem /
+ * runCrossTenant, each through cls.run(), never enterWith().
  */
 @Injectable()
 export class RequestContext {
-  constructor(private readonly cls: ClsService) {}
+  constructor(private readonly cls: ClsService<ContextStore>) {}
 
-  /** True inside a request (or a job that opened its own context). */
   get isActive(): boolean {
     return this.cls.isActive();
   }
 
   get requestId(): string | undefined {
     return this.isActive ? this.cls.getId() : undefined;
+  }
+
+  get tenantId(): string | undefined {
+    return this.isActive ? this.cls.get('tenantId') : undefined;
+  }
+
+  get actor(): Actor | undefined {
+    return this.isActive ? this.cls.get('actor') : undefined;
+  }
+
+  get system(): string | undefined {
+    return this.isActive ? this.cls.get('system') : undefined;
+  }
+
+  get ip(): string | undefined {
+    return this.isActive ? this.cls.get('ip') : undefined;
+  }
+
+  get crossTenantReason(): string | undefined {
+    return this.isActive ? this.cls.get('crossTenantReason') : undefined;
+  }
+
+  requireTenantId(operation = 'this operation'): string {
+    const tenantId = this.tenantId;
+    if (!tenantId) throw new MissingTenantContextError(operation);
+    return tenantId;
+  }
+
+  requireActor(): Actor {
+    const actor = this.actor;
+    if (!actor) throw new Error('No authenticated actor in context');
+    return actor;
+  }
+
+  /** Called once per request by the authentication guard, after the token and membership check. */
+  bindTenant(tenantId: string): void {
+    this.cls.set('tenantId', tenantId);
+  }
+
+  bindActor(actor: Actor): void {
+    this.cls.set('actor', actor);
+  }
+
+  bindIp(ip: string | undefined): void {
+    if (ip) this.cls.set('ip', ip);
+  }
+
+  /** Runs fn in a fresh context scoped to one tenant, as a named system actor (CLI, jobs). */
+  runInTenant<T>(tenantId: string, system: string, fn: () => Promise<T>): Promise<T> {
+    return this.cls.run({ ifNested: 'override' }, () => {
+      this.cls.set('tenantId', tenantId);
+      this.cls.set('system', system);
+      return fn();
+    });
+  }
+
+  /** Runs fn in a fresh context with no tenant, as a named system actor (platform-level work). */
+  runAsSystem<T>(system: string, fn: () => Promise<T>): Promise<T> {
+    return this.cls.run({ ifNested: 'override' }, () => {
+      this.cls.set('system', system);
+      return fn();
+    });
+  }
+
+  /**
+   * The one deliberate way to lift tenant scoping (operator CLI, tenant purge). The reason is
+   * logged by the tenant plugin for every query it lets through. Grep for runCrossTenant.
+   */
+  runCrossTenant<T>(system: string, reason: string, fn: () => Promise<T>): Promise<T> {
+    return this.cls.run({ ifNested: 'override' }, () => {
+      this.cls.set('system', system);
+      this.cls.set('crossTenantReason', reason);
+      return fn();
+    });
   }
 }
