@@ -14,6 +14,27 @@ const devTooling = {
   message: 'Production code never imports dev tooling or tests.',
 };
 
+// Raw driver handles run no mongoose middleware, so they bypass the tenant plugin
+// (src/kernel/tenancy). Anything that truly needs one says why:
+// `// eslint-disable-next-line no-restricted-syntax -- <reason>`.
+const rawDriverMessage =
+  'Raw driver access bypasses the tenant plugin: use the mongoose model, or disable this line with a reason.';
+const rawDriverAccess = [
+  // connection.collection('x'), connection.db.collection('x'), client.db().collection('x')
+  { selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='collection']", message: rawDriverMessage },
+  // Model.collection.find(...), Model.collection.insertOne(...) (reading its name is harmless)
+  {
+    selector:
+      "MemberExpression[object.type='MemberExpression'][object.property.name='collection'][property.name!=/^(collectionName|name)$/]",
+    message: rawDriverMessage,
+  },
+  // const raw = Model.collection; raw = Model.collection
+  { selector: "VariableDeclarator > MemberExpression.init[property.name='collection']", message: rawDriverMessage },
+  { selector: "AssignmentExpression > MemberExpression.right[property.name='collection']", message: rawDriverMessage },
+  // connection.getClient(): the MongoClient itself
+  { selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='getClient']", message: rawDriverMessage },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '.dev/**', 'openapi/**'] },
   js.configs.recommended,
@@ -31,6 +52,13 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [devTooling] }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/kernel/tenancy/**'],
+    rules: {
+      'no-restricted-syntax': ['error', ...rawDriverAccess],
     },
   },
   {

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { AuthModule } from './kernel/auth/auth.module';
 import { ContextModule } from './kernel/context/context.module';
 import { DatabaseModule } from './kernel/database/database.module';
 import { ProblemDetailsFilter, ROUTE_TABLE, RouteTableRef } from './kernel/errors/problem-details.filter';
@@ -10,6 +11,8 @@ import { HealthModule } from './kernel/health/health.module';
 import { UndeclaredQueryInterceptor } from './kernel/http/undeclared-query.interceptor';
 import { createValidationPipe } from './kernel/http/validation.pipe';
 import { LoggingModule } from './kernel/logging/logging.module';
+import { MembersModule } from './modules/members';
+import { TenantsModule } from './modules/tenants';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -27,7 +30,16 @@ export class AppModule {
   static register({ config, logger, extraImports = [] }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.register(config), LoggingModule.register(logger), ContextModule, DatabaseModule, HealthModule, ...extraImports],
+      imports: [
+        ConfigModule.register(config),
+        LoggingModule.register(logger),
+        ContextModule, DatabaseModule,
+        AuthModule,
+        HealthModule,
+        TenantsModule,
+        MembersModule,
+        ...extraImports,
+      ],
       providers: [
         { provide: ROUTE_TABLE, useValue: new RouteTableRef() },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

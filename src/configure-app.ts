@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { createContextMiddleware } from './kernel/context/context.middleware';
 import { ROUTE_TABLE, RouteTableRef } from './kernel/errors/problem-details.filter';
+import { installClientErrorHandler } from './kernel/http/client-error.handler';
 import { createJsonBodyMiddleware } from './kernel/http/json-body.middleware';
 import { mountOpenApi } from './kernel/http/openapi';
 import { requestIdMiddleware } from './kernel/http/request-id.middleware';
@@ -35,6 +36,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
   app.useLogger(app.get(NestPinoLogger));
   configureApp(app, logger);
   await app.init();
+  installClientErrorHandler(app.getHttpServer(), logger);
   app.get<RouteTableRef>(ROUTE_TABLE).current = RouteTable.fromExpress(app.getHttpAdapter().getInstance());
   return app;
 }

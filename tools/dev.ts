@@ -29,6 +29,22 @@ function localDatabaseUri(): string {
   return line.slice('MONGODB_URI='.length);
 }
 
+const DEMO = { orgId: 'org_demo', name: 'Demo Co', adminSub: 'auth0|demo-admin', adminEmail: 'admin@demo.example' };
+
+/** Creates the demo tenant once, through the operator CLI; an existing one is left as it is. */
+function seedDemoTenant(mongodbUri: string): void {
+  const result = spawnSync(
+    process.execPath,
+    [join('dist', 'cli', 'main.js'), 'tenants:create', '--name', DEMO.name, '--org-id', DEMO.orgId, '--admin-sub', DEMO.adminSub, '--admin-email', DEMO.adminEmail],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'development', MONGODB_URI: mongodbUri, OPERATOR_NAME: 'npm-run-dev' } },
+  );
+  if (result.status === 0) {
+    process.stderr.write(`seeded demo tenant ${DEMO.orgId}\n`);
+  } else if (!result.stderr.includes('"tenant_exists"')) {
+    fail(`seeding the demo tenant failed: ${result.stderr}`);
+  }
+}
+
 async function waitUntilReady(url: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -47,6 +63,8 @@ async function main(): Promise<void> {
   process.stderr.write('building…\n');
   run([join('node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], 'nest build');
   run([join('tools', 'build-info.ts')], 'build-info');
+
+  seedDemoTenant(mongodbUri);
 
   const { dir, issuerUrl } = devIssuerSettings(process.env, root);
   const issuer = await DevIssuer.loadOrCreate(dir, issuerUrl);
@@ -70,7 +88,7 @@ async function main(): Promise<void> {
 
   const base = `http://127.0.0.1:${port}`;
   await waitUntilReady(`${base}/health/ready`);
-  const token = await issuer.mint({ sub: 'auth0|demo-admin', orgId: 'org_demo', email: 'admin@demo.example', amr: ['mfa'] });
+  const token = await issuer.mint({ sub: DEMO.adminSub, orgId: DEMO.orgId, email: DEMO.adminEmail, amr: ['mfa'] });
   process.stdout.write(
     [
       '',
@@ -81,8 +99,10 @@ async function main(): Promise<void> {
       `  curl -s ${base}/version`,
       `  open ${base}/docs`,
       '',
-      '  # a real RS256 token from the dev issuer (mint more: npm run token -- --org org_demo --sub <sub>)',
+      `  # the demo tenant's Admin: a real RS256 token from the dev issuer (more: npm run -s token -- --org ${DEMO.orgId} --sub <sub>)`,
       `  TOKEN=${token}`,
+      `  curl -s -H "Authorization: Bearer $TOKEN" ${base}/v1/me`,
+      `  curl -s -H "Authorization: Bearer $TOKEN" ${base}/v1/members`,
       '',
       'Ctrl-C stops the API; npm run db:stop stops the database.',
       '',

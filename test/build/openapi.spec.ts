@@ -38,6 +38,16 @@ describe('openapi/openapi.json', () => {
     expect(publicOps.sort()).toEqual(['/health/live', '/health/ready', '/version']);
   });
 
+  it('offers no request field or parameter that could name a tenant', () => {
+    const spec = JSON.stringify(committed);
+    const doc = committed as unknown as { components?: { schemas?: Record<string, { properties?: Record<string, unknown> }> } };
+    const requestSchemas = Object.entries(doc.components?.schemas ?? {}).filter(([name]) => !name.endsWith('Dto') || /(Create|Update|Patch|Request|Query|Body|Input)/.test(name));
+    for (const [, schema] of requestSchemas) {
+      for (const field of ['tenantId', 'tenant', 'orgId']) expect(Object.keys(schema.properties ?? {})).not.toContain(field);
+    }
+    expect(spec).not.toMatch(/"name":\s*"(tenantId|tenant|orgId)"/);
+  });
+
   it('documents problem+json error responses, 500 included, on every operation', () => {
     for (const { path, method, op } of operations) {
       const errors = Object.entries(op.responses).filter(([status]) => Number(status) >= 400);

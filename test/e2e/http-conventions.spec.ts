@@ -1,5 +1,6 @@
 import { startTestApp, TestApp } from '../utils/test-app';
 import { ProbeModule } from '../support/probe.module';
+import { UnmarkedModule } from '../support/unmarked.module';
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -173,5 +174,18 @@ describe('HTTP conventions: every error is problem+json with the request id', ()
       expect(ui.status).toBe(200);
       expect(await ui.text()).toContain('swagger-ui');
     });
+  });
+});
+
+describe('deny by default', () => {
+  it('refuses a route that carries no access marker, even with no token at all', async () => {
+    const t = await startTestApp({ label: 'unmarked', extraImports: [UnmarkedModule] });
+    try {
+      const res = await fetch(`${t.baseUrl}/v1/unmarked`);
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({ code: 'route_not_marked' });
+    } finally {
+      await t.close();
+    }
   });
 });

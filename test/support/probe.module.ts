@@ -3,6 +3,7 @@ import { InjectConnection } from '@nestjs/mongoose';
 import { Type } from 'class-transformer';
 import { IsEmail, IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import type { Connection } from 'mongoose';
+import { Public } from '#src/kernel/auth/route-access.decorators';
 
 class ProbeContactDto {
   @IsString()
@@ -32,6 +33,7 @@ class ProbeEchoDto {
  * Test-only routes mounted into the real app, to reach paths no feature exercises yet: a DTO
  * to validate, an unexpected error, a database read, a declared query parameter.
  */
+@Public()
 @Controller('probe')
 class ProbeController {
   constructor(@InjectConnection() private readonly connection: Connection) {}

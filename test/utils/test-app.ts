@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '#src/config/app-config';
 import { createApp } from '#src/configure-app';
 import { createRootLogger } from '#src/kernel/logging/logger';
+import { DevIssuer, DevIssuerServer } from '../../tools/dev-issuer/dev-issuer.ts';
 import { testDatabaseUri } from './database';
 
 export interface TestApp {
@@ -12,6 +13,9 @@ export interface TestApp {
   readonly baseUrl: string;
   /** Every log line the app wrote, parsed. */
   readonly logs: Record<string, unknown>[];
+  /** The app's token issuer: a real RSA key whose JWKS is served over HTTP. */
+  readonly issuer: DevIssuer;
+  readonly issuerServer: DevIssuerServer;
   close(): Promise<void>;
 }
 
@@ -25,7 +29,14 @@ export interface TestAppOptions {
 
 /** The production application (createApp), on its own database, listening on a free port. */
 export async function startTestApp({ label, env = {}, extraImports }: TestAppOptions): Promise<TestApp> {
-  const config = loadConfig({ NODE_ENV: 'test', MONGODB_URI: testDatabaseUri(label), ...env });
+  const issuer = await DevIssuer.ephemeral();
+  const issuerServer = await issuer.serve(0);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    MONGODB_URI: testDatabaseUri(label),
+    AUTH_ISSUER_URL: issuerServer.url,
+    ...env,
+  });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -41,6 +52,11 @@ export async function startTestApp({ label, env = {}, extraImports }: TestAppOpt
     app,
     baseUrl: `http://127.0.0.1:${address.port}`,
     logs,
-    close: () => app.close(),
+    issuer,
+    issuerServer,
+    close: async () => {
+      await app.close();
+      await issuerServer.close();
+    },
   };
 }

@@ -87,6 +87,8 @@ export interface DevIssuerServer {
   url: string;
   /** `<url>.well-known/jwks.json` */
   jwksUri: string;
+  /** How many times the JWKS has been requested from this server (tests count issuer load). */
+  jwksRequests(): number;
   close(): Promise<void>;
 }
 
@@ -340,7 +342,11 @@ export class DevIssuer {
    */
   async serve(port: number, host = '127.0.0.1'): Promise<DevIssuerServer> {
     assertNotProduction();
-    const server = createServer((req, res) => this.#handle(req, res));
+    let jwksRequests = 0;
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith(JWKS_PATH)) jwksRequests += 1;
+      this.#handle(req, res);
+    });
     await new Promise<void>((resolveListen, rejectListen) => {
       server.once('error', rejectListen);
       server.listen(port, host, () => {
@@ -372,7 +378,7 @@ export class DevIssuer {
       }
     }
     const url = this.#issuerUrl;
-    return { url, jwksUri: new URL(JWKS_PATH.slice(1), url).href, close };
+    return { url, jwksUri: new URL(JWKS_PATH.slice(1), url).href, jwksRequests: () => jwksRequests, close };
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {

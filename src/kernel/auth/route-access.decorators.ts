@@ -1,4 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiProblemResponses } from '../http/api-problem-responses.decorator';
 
 export const ROUTE_ACCESS = 'partnerportal:route-access';
 
@@ -7,7 +9,9 @@ export const ROUTE_ACCESS = 'partnerportal:route-access';
 // OpenAPI test checks the result, so a rename upstream fails loudly.
 const SWAGGER_SECURITY_KEY = 'swagger/apiSecurity';
 
-export type RouteAccess = { readonly kind: 'public' };
+export type RouteAccess = { readonly kind: 'public' } | { readonly kind: 'authenticated' };
+
+export const BEARER_SCHEME = 'bearer';
 
 /**
  * Marks a route as reachable without a token. It sets the access metadata the guards read and
@@ -17,5 +21,17 @@ export function Public(): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(ROUTE_ACCESS, { kind: 'public' } satisfies RouteAccess),
     SetMetadata(SWAGGER_SECURITY_KEY, []),
+  );
+}
+
+/**
+ * Any active member of the tenant may call this route (e.g. GET /v1/me). Documents the bearer
+ * scheme and the 401/403 answers with the same stroke.
+ */
+export function Authenticated(): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    SetMetadata(ROUTE_ACCESS, { kind: 'authenticated' } satisfies RouteAccess),
+    ApiBearerAuth(BEARER_SCHEME),
+    ApiProblemResponses(401, 403),
   );
 }

@@ -17,3 +17,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   // With command buffering off, mongoose refuses operations on a connection that is down.
   return error.name === 'MongooseError' && /initial connection is complete|Connection was force closed|client was closed/i.test(error.message);
 }
+
+/** A unique index refused the write: someone else holds that key. Code 11000 is all FerretDB gives. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 11000;
+}

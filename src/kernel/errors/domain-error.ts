@@ -13,6 +13,8 @@ export interface DomainErrorOptions {
   /** Methods the route does accept (405). */
   readonly allow?: readonly string[];
   readonly cause?: unknown;
+  /** Why, for the log only: never sent to the client (e.g. which token check failed). */
+  readonly logReason?: string;
 }
 
 /**

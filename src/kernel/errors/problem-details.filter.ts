@@ -35,6 +35,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const error = this.toDomainError(exception, req);
     const requestId = requestIdOf(req);
 
+    if (error.options.logReason) {
+      this.logger.info({ requestId, code: error.code, reason: error.options.logReason }, 'request refused');
+    }
     if (error.code === 'internal_error') {
       this.logger.error({ err: exception, requestId, method: req.method, url: req.originalUrl }, 'unhandled error');
     } else if (error.code === 'database_unavailable') {
@@ -47,6 +50,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = buildProblem(error.code, error.detail, requestId, error.options.errors);
     if (error.options.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.options.retryAfterSeconds));
     if (error.options.allow) res.setHeader('Allow', error.options.allow.join(', '));
+    // RFC 6750: every 401 names the scheme; the reason itself stays in the log.
+    if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
     res.status(problem.status).setHeader('Content-Type', PROBLEM_CONTENT_TYPE);
     res.end(JSON.stringify(problem));
   }

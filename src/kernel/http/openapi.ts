@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { BEARER_SCHEME } from '../auth/route-access.decorators';
 import { readBuildInfo } from '../health/build-info';
 
 export const OPENAPI_JSON_PATH = 'openapi.json';
@@ -14,6 +15,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion(readBuildInfo().version)
     .setLicense('Proprietary', 'https://partnerportal.dev/terms')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An RS256 access token (JWT) from the tenant\'s Auth0 issuer, handled per RFC8725 (JWT best current practices): RS256 only, exact issuer, audience and expiry required.' },
+      BEARER_SCHEME,
+    )
+    .addTag('Identity', 'The caller as the API sees them.')
+    .addTag('Members', 'Who belongs to the tenant, with which role.')
     .addTag('Health', 'Liveness, readiness and build version for operators and orchestrators.')
     .build();
   const document = SwaggerModule.createDocument(app, config);

@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import { match, MatchFunction } from 'path-to-regexp';
 
 interface RouteEntry {
+  readonly path: string;
   readonly matches: MatchFunction<object>;
   readonly methods: readonly string[];
 }
@@ -18,10 +19,16 @@ export class RouteTable {
     const routes = stack
       .filter((layer): layer is Required<ExpressLayer> => layer.route !== undefined)
       .map((layer) => ({
+        path: layer.route.path,
         matches: match(layer.route.path, { decode: decodeURIComponent }),
         methods: Object.keys(layer.route.methods).map((m) => m.toUpperCase()),
       }));
     return new RouteTable(routes);
+  }
+
+  /** Every route as registered (Express path syntax, e.g. /v1/members/:id) with its methods. */
+  list(): { path: string; methods: readonly string[] }[] {
+    return this.routes.map(({ path, methods }) => ({ path, methods }));
   }
 
   /** Methods accepted on this path; empty when no route matches it at all. */

@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/app-config';
+import { ConfigModule } from '../config/config.module';
+import { ContextModule } from '../kernel/context/context.module';
+import { DatabaseModule } from '../kernel/database/database.module';
+import { LoggingModule } from '../kernel/logging/logging.module';
+import { MembersModule } from '../modules/members';
+import { TenantsModule } from '../modules/tenants';
+
+/** What operator commands need: configuration, the database and the features' use cases; no HTTP. */
+@Module({})
+export class CliModule {
+  static register(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [
+        ConfigModule.register(config),
+        LoggingModule.register(logger),
+        ContextModule,
+        DatabaseModule,
+        TenantsModule,
+        MembersModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+import { DomainError } from '../errors/domain-error';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+/** `?limit=1..200&cursor=…` on every list. */
+export class ListQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, format: 'int32' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page (nextCursor).', maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })
+  @IsOptional()
+  @MaxLength(200)
+  @Matches(/^[A-Za-z0-9_-]+$/)
+  cursor?: string;
+}
+
+/** What a repository needs to read one page: resume after this id, at most `limit` items. */
+export interface PageRequest {
+  readonly afterId?: string;
+  readonly limit: number;
+}
+
+export interface Page<T> {
+  readonly data: T[];
+  readonly nextCursor: string | null;
+}
+
+export function toPageRequest(query: ListQueryDto): PageRequest {
+  return { afterId: query.cursor === undefined ? undefined : decodeCursor(query.cursor), limit: query.limit ?? DEFAULT_PAGE_SIZE };
+}
+
+/** Builds a page from limit+1 rows read in id order: the extra row only says "there is more". */
+export function toPage<T extends { id: string }>(rows: T[], request: PageRequest): Page<T> {
+  const data = rows.slice(0, request.limit);
+  const more = rows.length > request.limit;
+  return { data, nextCursor: more && data.length > 0 ? encodeCursor(data[data.length - 1].id) : null };
+}
+
+function encodeCursor(id: string): string {
+  return Buffer.from(JSON.stringify({ after: id }), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
+    if (typeof parsed.after === 'string' && /^[0-9a-f]{24}$/.test(parsed.after)) return parsed.after;
+  } catch {
+    // falls through to the validation error below
+  }
+  throw new DomainError('validation_failed', 'The cursor is not valid.', { errors: [{ field: '/cursor', message: 'is not a cursor this API issued' }] });
+}
+
+export class PageMetaDto {
+  @ApiProperty({ nullable: true, type: String, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: 'Pass as `cursor` for the next page; null on the last page.' })
+  nextCursor!: string | null;
+}

@@ -1,0 +1,122 @@
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import { ROUTE_TABLE, RouteTableRef } from '#src/kernel/errors/problem-details.filter';
+import { aTenant, TenantFixture } from '../factories/tenants';
+import { startTestApp, TestApp } from '../utils/test-app';
+
+// Walks the live route table, so every route added later is covered without editing this file:
+// a route that takes an id must have an entry in fixtureIds() below, or this test fails.
+const NONEXISTENT_ID = 'ffffffffffffffffffffffff';
+
+describe('tenant isolation over HTTP', () => {
+  let t: TestApp;
+  let a: TenantFixture;
+  let b: TenantFixture;
+  let tokenA: string;
+  let tokenB: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ label: 'tenant-isolation' });
+    [a, b] = await Promise.all([aTenant(t, { name: 'Tenant A' }), aTenant(t, { name: 'Tenant B' })]);
+    await b.addMember({ sub: 'auth0|b-staff', role: 'Staff', email: 'staff@b.example' });
+    [tokenA, tokenB] = await Promise.all([a.adminToken(), b.adminToken()]);
+  });
+  afterAll(() => t.close());
+
+  /** Tenant B's id for the resource a route names: its first path segment after /v1. */
+  function fixtureIds(): Record<string, string> {
+    return { members: b.admin.id };
+  }
+
+  function routesWithIds(): { path: string; method: string }[] {
+    const table = t.app.get<RouteTableRef>(ROUTE_TABLE).current;
+    if (!table) throw new Error('route table not built');
+    return table
+      .list()
+      .filter((r) => r.path.startsWith('/v1/') && r.path.includes('/:'))
+      .flatMap((r) => r.methods.filter((m) => m !== 'HEAD').map((method) => ({ path: r.path, method })));
+  }
+
+  async function snapshotOfTenantB(): Promise<string> {
+    const connection = t.app.get<Connection>(getConnectionToken());
+    const rows: unknown[] = [];
+    for (const model of Object.values(connection.models)) {
+      if (!model.schema.path('tenantId')) continue;
+      // Test-side read of the raw collection, to see B's rows exactly as stored.
+      const docs = await connection.db!.collection(model.collection.collectionName).find({ tenantId: b.tenant.id }).sort({ _id: 1 }).toArray();
+      rows.push([model.modelName, docs]);
+    }
+    return JSON.stringify(rows);
+  }
+
+  async function call(method: string, path: string, token: string) {
+    const init: RequestInit = { method, headers: { authorization: `Bearer ${token}` } };
+    if (['POST', 'PUT', 'PATCH'].includes(method)) {
+      init.body = '{}';
+      (init.headers as Record<string, string>)['content-type'] = 'application/json';
+    }
+    const res = await fetch(`${t.baseUrl}${path}`, init);
+    const text = await res.text();
+    const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    delete body.requestId;
+    return { status: res.status, body };
+  }
+
+  it('covers at least one id route (the walk is not vacuous)', () => {
+    expect(routesWithIds().length).toBeGreaterThan(0);
+  });
+
+  it("answers every id route with 404 for tenant B's ids, exactly as for an id that does not exist", async () => {
+    const before = await snapshotOfTenantB();
+    const ids = fixtureIds();
+    for (const { path, method } of routesWithIds()) {
+      const resource = path.split('/')[2];
+      const bId = ids[resource];
+      if (!bId) throw new Error(`No tenant-B fixture for ${method} ${path}: add one to fixtureIds()`);
+      const forB = await call(method, path.replace(/:[A-Za-z]+/g, bId), tokenA);
+      const missing = await call(method, path.replace(/:[A-Za-z]+/g, NONEXISTENT_ID), tokenA);
+      expect({ route: `${method} ${path}`, status: forB.status }).toEqual({ route: `${method} ${path}`, status: 404 });
+      expect(forB.body).toEqual(missing.body);
+    }
+    expect(await snapshotOfTenantB()).toBe(before);
+  });
+
+  it("never lists tenant B's records to tenant A", async () => {
+    const table = t.app.get<RouteTableRef>(ROUTE_TABLE).current!;
+    const lists = table.list().filter((r) => r.path.startsWith('/v1/') && !r.path.includes('/:') && r.methods.includes('GET'));
+    expect(lists.length).toBeGreaterThan(0);
+    const secrets = [b.tenant.id, b.tenant.orgId, b.admin.id, b.admin.sub, 'staff@b.example'];
+    for (const { path } of lists) {
+      const { status, body } = await call('GET', path, tokenA);
+      expect({ path, status }).toEqual({ path, status: 200 });
+      for (const secret of secrets) expect(JSON.stringify(body)).not.toContain(secret);
+    }
+  });
+
+  it('ignores headers and query parameters that try to name another tenant', async () => {
+    const viaHeader = await fetch(`${t.baseUrl}/v1/members`, {
+      headers: { authorization: `Bearer ${tokenA}`, 'x-tenant-id': b.tenant.id, 'x-org-id': b.tenant.orgId },
+    });
+    const text = await viaHeader.text();
+    expect(viaHeader.status).toBe(200);
+    expect(text).not.toContain(b.admin.id);
+    const viaQuery = await fetch(`${t.baseUrl}/v1/members?tenantId=${b.tenant.id}`, { headers: { authorization: `Bearer ${tokenA}` } });
+    expect(viaQuery.status).toBe(400);
+  });
+
+  it('keeps 200 concurrent requests alternating A and B each inside its own tenant (no context leak)', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => {
+        const mine = i % 2 === 0 ? a : b;
+        const other = i % 2 === 0 ? b : a;
+        const path = i % 4 < 2 ? '/v1/me' : '/v1/members';
+        const res = await fetch(`${t.baseUrl}${path}`, { headers: { authorization: `Bearer ${i % 2 === 0 ? tokenA : tokenB}` } });
+        const text = await res.text();
+        return { status: res.status, leaked: text.includes(other.tenant.id) || text.includes(other.admin.id), own: text.includes(mine.admin.id) || text.includes(mine.admin.sub) };
+      }),
+    );
+    expect(results.filter((r) => r.status !== 200)).toEqual([]);
+    expect(results.filter((r) => r.leaked)).toEqual([]);
+    expect(results.every((r) => r.own)).toBe(true);
+  });
+});
