@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { AuthModule } from './kernel/auth/auth.module';
+import { RowScopeModule } from './kernel/auth/row-scope.module';
+import { ConcurrencyModule } from './kernel/concurrency/concurrency.module';
 import { ContextModule } from './kernel/context/context.module';
 import { DatabaseModule } from './kernel/database/database.module';
 import { ProblemDetailsFilter, ROUTE_TABLE, RouteTableRef } from './kernel/errors/problem-details.filter';
@@ -11,7 +13,9 @@ import { HealthModule } from './kernel/health/health.module';
 import { UndeclaredQueryInterceptor } from './kernel/http/undeclared-query.interceptor';
 import { createValidationPipe } from './kernel/http/validation.pipe';
 import { LoggingModule } from './kernel/logging/logging.module';
+import { AccessModule } from './modules/access';
 import { MembersModule } from './modules/members';
+import { PartnersModule } from './modules/partners';
 import { TenantsModule } from './modules/tenants';
 
 export interface AppModuleOptions {
@@ -33,11 +37,16 @@ export class AppModule {
       imports: [
         ConfigModule.register(config),
         LoggingModule.register(logger),
-        ContextModule, DatabaseModule,
+        ContextModule,
+        DatabaseModule,
+        ConcurrencyModule,
         AuthModule,
+        RowScopeModule,
         HealthModule,
         TenantsModule,
+        AccessModule,
         MembersModule,
+        PartnersModule,
         ...extraImports,
       ],
       providers: [

@@ -2,9 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
+import { RowScopeModule } from '../kernel/auth/row-scope.module';
+import { ConcurrencyModule } from '../kernel/concurrency/concurrency.module';
 import { ContextModule } from '../kernel/context/context.module';
 import { DatabaseModule } from '../kernel/database/database.module';
 import { LoggingModule } from '../kernel/logging/logging.module';
+import { AccessModule } from '../modules/access';
 import { MembersModule } from '../modules/members';
 import { TenantsModule } from '../modules/tenants';
 
@@ -19,7 +22,10 @@ export class CliModule {
         LoggingModule.register(logger),
         ContextModule,
         DatabaseModule,
+        ConcurrencyModule,
+        RowScopeModule,
         TenantsModule,
+        AccessModule,
         MembersModule,
       ],
     };

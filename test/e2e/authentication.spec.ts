@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { DevIssuer } from '../../tools/dev-issuer/dev-issuer.ts';
+import { PERMISSIONS } from '#src/kernel/auth/permissions';
 import { RequestContext } from '#src/kernel/context/request-context';
 import { ChangeTenantStatus } from '#src/modules/tenants';
 import { aTenant, TenantFixture } from '../factories/tenants';
@@ -65,6 +66,7 @@ describe('authentication: who may call the API', () => {
       role: 'Admin',
       mfa: true,
       machine: false,
+      permissions: [...PERMISSIONS],
     });
   });
 

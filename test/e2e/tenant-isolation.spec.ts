@@ -14,18 +14,25 @@ describe('tenant isolation over HTTP', () => {
   let b: TenantFixture;
   let tokenA: string;
   let tokenB: string;
+  let partnerOfB: string;
 
   beforeAll(async () => {
     t = await startTestApp({ label: 'tenant-isolation' });
     [a, b] = await Promise.all([aTenant(t, { name: 'Tenant A' }), aTenant(t, { name: 'Tenant B' })]);
     await b.addMember({ sub: 'auth0|b-staff', role: 'Staff', email: 'staff@b.example' });
     [tokenA, tokenB] = await Promise.all([a.adminToken(), b.adminToken()]);
+    const partner = await fetch(`${t.baseUrl}/v1/partners`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenB}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'B Channel', domain: 'b-channel.example' }),
+    });
+    partnerOfB = ((await partner.json()) as { id: string }).id;
   });
   afterAll(() => t.close());
 
   /** Tenant B's id for the resource a route names: its first path segment after /v1. */
   function fixtureIds(): Record<string, string> {
-    return { members: b.admin.id };
+    return { members: b.admin.id, partners: partnerOfB };
   }
 
   function routesWithIds(): { path: string; method: string }[] {
@@ -33,7 +40,7 @@ describe('tenant isolation over HTTP', () => {
     if (!table) throw new Error('route table not built');
     return table
       .list()
-      .filter((r) => r.path.startsWith('/v1/') && r.path.includes('/:'))
+      .filter((r) => r.path.startsWith('/v1/') && /\/:id(\/|$)/.test(r.path))
       .flatMap((r) => r.methods.filter((m) => m !== 'HEAD').map((method) => ({ path: r.path, method })));
   }
 
@@ -85,7 +92,7 @@ describe('tenant isolation over HTTP', () => {
     const table = t.app.get<RouteTableRef>(ROUTE_TABLE).current!;
     const lists = table.list().filter((r) => r.path.startsWith('/v1/') && !r.path.includes('/:') && r.methods.includes('GET'));
     expect(lists.length).toBeGreaterThan(0);
-    const secrets = [b.tenant.id, b.tenant.orgId, b.admin.id, b.admin.sub, 'staff@b.example'];
+    const secrets = [b.tenant.id, b.tenant.orgId, b.admin.id, b.admin.sub, 'staff@b.example', partnerOfB, 'b-channel.example'];
     for (const { path } of lists) {
       const { status, body } = await call('GET', path, tokenA);
       expect({ path, status }).toEqual({ path, status: 200 });

@@ -4,9 +4,12 @@ import { AddMember, Membership, Role } from '#src/modules/members';
 import { CreateTenant, Tenant } from '#src/modules/tenants';
 import type { TestApp } from '../utils/test-app';
 
+/** A membership that has signed in (or was added by sub): it has a subject. */
+export type ActiveMembership = Membership & { readonly sub: string };
+
 export interface TenantFixture {
   readonly tenant: Tenant;
-  readonly admin: Membership;
+  readonly admin: ActiveMembership;
   /** A token for one of this tenant's users, from the app's real issuer. */
   tokenFor(sub: string, claims?: { amr?: string[]; email?: string; ttlSeconds?: number }): Promise<string>;
   adminToken(): Promise<string>;
@@ -25,9 +28,9 @@ export async function aTenant(t: TestApp, options: { name?: string; orgId?: stri
   const tokenFor: TenantFixture['tokenFor'] = (sub, claims = {}) => t.issuer.mint({ sub, orgId, ...claims });
   return {
     tenant,
-    admin,
+    admin: admin as ActiveMembership,
     tokenFor,
-    adminToken: () => tokenFor(admin.sub),
+    adminToken: () => tokenFor(admin.sub as string, { amr: ['mfa'] }),
     addMember: (member) => context.runInTenant(tenant.id, 'test:factory', () => t.app.get(AddMember).execute(member)),
   };
 }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { AuthenticationGuard } from './authentication.guard';
+import { AccessGuard } from './access.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { SigningKeys } from './signing-keys';
 
@@ -11,6 +11,6 @@ import { SigningKeys } from './signing-keys';
  */
 @Module({
   imports: [PassportModule.register({ session: false })],
-  providers: [SigningKeys, JwtStrategy, { provide: APP_GUARD, useClass: AuthenticationGuard }],
+  providers: [SigningKeys, JwtStrategy, { provide: APP_GUARD, useClass: AccessGuard }],
 })
 export class AuthModule {}

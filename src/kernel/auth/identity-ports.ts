@@ -1,4 +1,5 @@
-import type { Role } from '../context/request-context';
+import type { Actor, Role } from '../context/request-context';
+import type { Permission } from './permissions';
 
 export type TenantStatus = 'active' | 'suspended' | 'terminated';
 
@@ -28,6 +29,17 @@ export abstract class TenantDirectory {
 }
 
 export abstract class MembershipDirectory {
-  /** The active membership of `sub` in the tenant bound to the current context. */
-  abstract findActive(sub: string): Promise<MembershipIdentity | undefined>;
+  /**
+   * The active membership of `sub` in the tenant bound to the current context. With a verified
+   * email, a pending membership invited by that email is bound to `sub` first.
+   */
+  abstract findActive(sub: string, verifiedEmail?: string): Promise<MembershipIdentity | undefined>;
+}
+
+/** The tenant's access rules, configured by its Admins; provided by the access feature. */
+export abstract class AccessRules {
+  /** The actor's effective permissions in the tenant bound to the current context. */
+  abstract permissionsFor(actor: Actor): Promise<Permission[]>;
+  /** Whether roles:manage, members:manage and tenant:export need an MFA token (tenant setting). */
+  abstract stepUpRequired(): Promise<boolean>;
 }

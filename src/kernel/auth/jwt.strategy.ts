@@ -12,6 +12,8 @@ export interface VerifiedToken {
   readonly sub: string;
   readonly orgId: string;
   readonly email?: string;
+  /** The issuer vouches for the email (`email_verified: true`). */
+  readonly emailVerified: boolean;
   readonly amr: readonly string[];
 }
 
@@ -67,6 +69,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     }
     const amr = Array.isArray(payload.amr) ? payload.amr.filter((m): m is string => typeof m === 'string') : [];
     const email = typeof payload.email === 'string' && payload.email.length <= 320 ? payload.email : undefined;
-    return { sub: payload.sub, orgId: payload.org_id, email, amr };
+    return { sub: payload.sub, orgId: payload.org_id, email, emailVerified: payload.email_verified === true, amr };
   }
 }

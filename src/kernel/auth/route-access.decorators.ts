@@ -1,5 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
+import type { Permission } from './permissions';
 import { ApiProblemResponses } from '../http/api-problem-responses.decorator';
 
 export const ROUTE_ACCESS = 'partnerportal:route-access';
@@ -9,7 +10,10 @@ export const ROUTE_ACCESS = 'partnerportal:route-access';
 // OpenAPI test checks the result, so a rename upstream fails loudly.
 const SWAGGER_SECURITY_KEY = 'swagger/apiSecurity';
 
-export type RouteAccess = { readonly kind: 'public' } | { readonly kind: 'authenticated' };
+export type RouteAccess =
+  | { readonly kind: 'public' }
+  | { readonly kind: 'authenticated' }
+  | { readonly kind: 'permission'; readonly permission: Permission };
 
 export const BEARER_SCHEME = 'bearer';
 
@@ -32,6 +36,19 @@ export function Authenticated(): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(ROUTE_ACCESS, { kind: 'authenticated' } satisfies RouteAccess),
     ApiBearerAuth(BEARER_SCHEME),
+    ApiProblemResponses(401, 403),
+  );
+}
+
+/**
+ * The caller needs this permission (deny by default). Sets the guard's metadata, the OpenAPI
+ * security entry and an `x-permission` extension in one stroke, so code and docs cannot drift.
+ */
+export function RequirePermission(permission: Permission): MethodDecorator {
+  return applyDecorators(
+    SetMetadata(ROUTE_ACCESS, { kind: 'permission', permission } satisfies RouteAccess),
+    ApiBearerAuth(BEARER_SCHEME),
+    ApiExtension('x-permission', permission),
     ApiProblemResponses(401, 403),
   );
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClsService, ClsStore } from 'nestjs-cls';
+import type { AppAbility } from '../auth/access-policy';
+import type { Permission } from '../auth/permissions';
 
 export type Role = 'Admin' | 'Staff' | 'Partner' | 'Agent';
 
@@ -22,6 +24,8 @@ interface ContextStore extends ClsStore {
   /** A named non-human actor: `operator:<name>`, `job:<name>`, `system:<name>`. */
   system?: string;
   ip?: string;
+  permissions?: readonly Permission[];
+  ability?: AppAbility;
   /** Set only inside runCrossTenant(): why tenant scoping is deliberately lifted. */
   crossTenantReason?: string;
 }
@@ -68,6 +72,15 @@ export class RequestContext {
     return this.isActive ? this.cls.get('ip') : undefined;
   }
 
+  /** The caller's effective permissions (authenticated requests only). */
+  get permissions(): readonly Permission[] | undefined {
+    return this.isActive ? this.cls.get('permissions') : undefined;
+  }
+
+  get ability(): AppAbility | undefined {
+    return this.isActive ? this.cls.get('ability') : undefined;
+  }
+
   get crossTenantReason(): string | undefined {
     return this.isActive ? this.cls.get('crossTenantReason') : undefined;
   }
@@ -91,6 +104,11 @@ export class RequestContext {
 
   bindActor(actor: Actor): void {
     this.cls.set('actor', actor);
+  }
+
+  bindAccess(permissions: readonly Permission[], ability: AppAbility): void {
+    this.cls.set('permissions', permissions);
+    this.cls.set('ability', ability);
   }
 
   bindIp(ip: string | undefined): void {

@@ -21,6 +21,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .addTag('Identity', 'The caller as the API sees them.')
     .addTag('Members', 'Who belongs to the tenant, with which role.')
+    .addTag('Partners', 'Partner organizations of the tenant.')
+    .addTag('Roles', 'Per-tenant grants of the four roles, within fixed ceilings.')
+    .addTag('Tenant', 'Settings of the caller\'s tenant.')
     .addTag('Health', 'Liveness, readiness and build version for operators and orchestrators.')
     .build();
   const document = SwaggerModule.createDocument(app, config);

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Permission, PERMISSIONS } from '#src/kernel/auth/permissions';
 import { Role, ROLES } from '../domain/membership';
 import type { Me } from '../application/get-me.use-case';
 
@@ -38,7 +39,10 @@ export class MeDto {
   @ApiProperty({ description: 'A machine client (client-credentials token), not a person.' })
   machine!: boolean;
 
-  static from({ actor, tenant }: Me): MeDto {
+  @ApiProperty({ description: 'Effective permissions: the role\'s grants in this tenant within its ceiling.', enum: PERMISSIONS, isArray: true, maxItems: PERMISSIONS.length })
+  permissions!: Permission[];
+
+  static from({ actor, tenant, permissions }: Me): MeDto {
     return {
       sub: actor.sub,
       email: actor.email,
@@ -48,6 +52,7 @@ export class MeDto {
       partnerId: actor.partnerId,
       mfa: actor.mfa,
       machine: actor.machine,
+      permissions: [...permissions],
     };
   }
 }

@@ -25,6 +25,9 @@ export class MembershipRecord {
   @Prop({ type: String, required: true, enum: MEMBERSHIP_STATUSES })
   status!: MembershipStatus;
 
+  @Prop({ type: Number, required: true, min: 1, default: 1 })
+  revision!: number;
+
   createdAt!: Date;
   updatedAt!: Date;
 }

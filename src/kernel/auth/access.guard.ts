@@ -5,7 +5,9 @@ import type { Request } from 'express';
 import { JsonWebTokenError, NotBeforeError, TokenExpiredError } from 'jsonwebtoken';
 import { RequestContext } from '../context/request-context';
 import { DomainError } from '../errors/domain-error';
-import { MembershipDirectory, TenantDirectory } from './identity-ports';
+import { buildAbility } from './access-policy';
+import { AccessRules, MembershipDirectory, TenantDirectory } from './identity-ports';
+import { Permission, STEP_UP_PERMISSIONS } from './permissions';
 import { TokenRejectedError, VerifiedToken } from './jwt.strategy';
 import { ROUTE_ACCESS, RouteAccess } from './route-access.decorators';
 import { IdentityProviderUnavailableError } from './signing-keys';
@@ -31,18 +33,20 @@ function reasonOf(cause: unknown): string {
 }
 
 /**
- * The first guard on every route, deny by default: a route must carry an access marker, and
- * anything but @Public() needs a verified token whose organization is an active tenant and
- * whose subject has an active membership there. It binds tenant and actor into the context;
- * from here on the tenant comes from the verified token only.
+ * The one global guard, deny by default: a route must carry an access marker; anything but
+ * @Public() needs a verified token whose organization is an active tenant and whose subject has
+ * an active membership there; @RequirePermission routes need that permission among the role's
+ * effective grants (and MFA for step-up permissions). It binds tenant, actor and the CASL ability
+ * into the context; from here on the tenant comes from the verified token only.
  */
 @Injectable()
-export class AuthenticationGuard extends AuthGuard('jwt') {
+export class AccessGuard extends AuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     private readonly context: RequestContext,
     private readonly tenants: TenantDirectory,
     private readonly memberships: MembershipDirectory,
+    private readonly accessRules: AccessRules,
   ) {
     super();
   }
@@ -63,6 +67,8 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     }
     await super.canActivate(execution);
     await this.bindIdentity(req.user as VerifiedToken);
+    const permissions = await this.bindAccess();
+    if (access.kind === 'permission') await this.authorize(access.permission, permissions);
     return true;
   }
 
@@ -79,6 +85,28 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     throw unauthenticated(reasonOf(cause));
   }
 
+  private async bindAccess(): Promise<readonly Permission[]> {
+    const actor = this.context.requireActor();
+    const permissions = await this.accessRules.permissionsFor(actor);
+    this.context.bindAccess(permissions, buildAbility(actor, permissions));
+    return permissions;
+  }
+
+  private async authorize(required: Permission, held: readonly Permission[]): Promise<void> {
+    const actor = this.context.requireActor();
+    if (!held.includes(required)) {
+      throw new DomainError('permission_denied', `This needs the ${required} permission.`, {
+        logReason: `${actor.role} ${actor.sub} lacks ${required}`,
+      });
+    }
+    // Step-up: sensitive administration needs a session that passed MFA (people, not machines).
+    if (STEP_UP_PERMISSIONS.includes(required) && !actor.machine && !actor.mfa && (await this.accessRules.stepUpRequired())) {
+      throw new DomainError('mfa_required', `${required} needs a session that passed multi-factor authentication.`, {
+        logReason: `${actor.sub} without mfa for ${required}`,
+      });
+    }
+  }
+
   private async bindIdentity(token: VerifiedToken): Promise<void> {
     const tenant = await this.tenants.findByOrgId(token.orgId);
     if (!tenant) throw new DomainError('tenant_not_found', FORBIDDEN_DETAIL, { logReason: `unknown org_id ${token.orgId}` });
@@ -86,7 +114,7 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     if (tenant.status === 'terminated') throw new DomainError('tenant_terminated', FORBIDDEN_DETAIL, { logReason: `tenant ${tenant.id} terminated` });
 
     this.context.bindTenant(tenant.id);
-    const membership = await this.memberships.findActive(token.sub);
+    const membership = await this.memberships.findActive(token.sub, token.emailVerified ? token.email : undefined);
     if (!membership) throw new DomainError('membership_required', FORBIDDEN_DETAIL, { logReason: `no active membership for ${token.sub}` });
     this.context.bindActor({
       sub: token.sub,

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { isDuplicateKeyError } from '../database/database-errors';
+import { DomainError } from '../errors/domain-error';
+import { assertIfMatch, preconditionFailed } from '../http/etag';
+import { RevisionClaimRecord } from './revision-claim.schema';
+
+const ATTEMPTS_WITHOUT_IF_MATCH = 3;
+const RETRY_DELAY_MS = 15;
+
+/** Claims the step of a resource to a revision; exactly one concurrent claimant wins. */
+@Injectable()
+export class RevisionClaims {
+  constructor(@InjectModel(RevisionClaimRecord.name) private readonly claims: Model<RevisionClaimRecord>) {}
+
+  /** True when this caller now owns `revision` of `resource`; false when another writer does. */
+  async claim(resource: string, revision: number): Promise<boolean> {
+    try {
+      await this.claims.create({ resource, revision });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Applies one change to a versioned resource: read it, check If-Match, claim the next revision,
+   * write. With If-Match, losing the claim is a 412; without (or with `*`), the change is re-read
+   * and retried a few times, then answered 409. A failed write gives its claim back.
+   */
+  async applyChange<T extends { revision: number }, R>(
+    resource: string,
+    ifMatch: number | '*' | undefined,
+    read: () => Promise<T>,
+    write: (current: T, nextRevision: number) => Promise<R>,
+  ): Promise<R> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await read();
+      assertIfMatch(ifMatch, current.revision);
+      const next = current.revision + 1;
+      if (await this.claim(resource, next)) {
+        try {
+          return await write(current, next);
+        } catch (error) {
+          await this.claims.deleteOne({ resource: { $eq: resource }, revision: next });
+          throw error;
+        }
+      }
+      if (typeof ifMatch === 'number') throw preconditionFailed();
+      if (attempt >= ATTEMPTS_WITHOUT_IF_MATCH) {
+        throw new DomainError('conflict', 'Other requests are changing this resource right now; re-read it and retry.', { retryAfterSeconds: 1 });
+      }
+      // The winner is writing its revision now; give it a moment so the re-read sees it.
+      await sleep(RETRY_DELAY_MS * attempt + Math.floor(Math.random() * RETRY_DELAY_MS));
+    }
+  }
+}

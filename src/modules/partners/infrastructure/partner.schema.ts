@@ -1,0 +1,70 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument, Types } from 'mongoose';
+import { PARTNER_LIMITS, PARTNER_STATUSES, PARTNER_TIERS, PartnerStatus, PartnerTier } from '../domain/partner';
+
+export const PARTNERS_COLLECTION = 'partners';
+
+@Schema({ _id: false, strict: 'throw' })
+export class PartnerContactRecord {
+  @Prop({ type: String, required: true, maxlength: PARTNER_LIMITS.contactName })
+  name!: string;
+
+  @Prop({ type: String, maxlength: PARTNER_LIMITS.email })
+  email?: string;
+
+  @Prop({ type: String, maxlength: PARTNER_LIMITS.phone })
+  phone?: string;
+}
+
+const PartnerContactSchema = SchemaFactory.createForClass(PartnerContactRecord);
+
+@Schema({ collection: PARTNERS_COLLECTION, timestamps: true, strict: 'throw' })
+export class PartnerRecord {
+  // A string holding an ObjectId's hex, so row-scope conditions (`{ _id: actor.partnerId }`) and
+  // other features' partnerId references compare as plain strings, with no cast that could fail.
+  @Prop({ type: String, default: () => new Types.ObjectId().toHexString() })
+  _id!: string;
+
+  /** Stamped and enforced by the tenant plugin; never set from input. */
+  @Prop({ type: String, required: true, immutable: true })
+  tenantId!: string;
+
+  @Prop({ type: String, required: true, maxlength: PARTNER_LIMITS.name })
+  name!: string;
+
+  @Prop({ type: String, maxlength: PARTNER_LIMITS.website })
+  website?: string;
+
+  @Prop({ type: String, maxlength: PARTNER_LIMITS.domain })
+  domain?: string;
+
+  @Prop({ type: String, required: true, enum: PARTNER_TIERS })
+  tier!: PartnerTier;
+
+  @Prop({ type: String, required: true, enum: PARTNER_STATUSES })
+  status!: PartnerStatus;
+
+  @Prop({ type: String, maxlength: PARTNER_LIMITS.region })
+  region?: string;
+
+  @Prop({ type: PartnerContactSchema })
+  primaryContact?: PartnerContactRecord;
+
+  @Prop({ type: String, maxlength: PARTNER_LIMITS.ownerId })
+  ownerId?: string;
+
+  @Prop({ type: Number, required: true, min: 1 })
+  revision!: number;
+
+  /** Set once by a delete; such a partner is invisible to every read. */
+  @Prop({ type: Date })
+  deletedAt?: Date;
+
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+export type PartnerDocument = HydratedDocument<PartnerRecord>;
+export const PartnerSchema = SchemaFactory.createForClass(PartnerRecord);
+// Lists read one tenant in id order. Names may repeat, so nothing here is unique.
+PartnerSchema.index({ tenantId: 1, _id: 1 });
