@@ -253,3 +253,54 @@ describe('access control', () => {
     });
   });
 });
+
+describe('tenant settings', () => {
+  let t: TestApp;
+  let tenant: TenantFixture;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ label: 'tenant-settings' });
+    tenant = await aTenant(t);
+    admin = await tenant.adminToken();
+  });
+  afterAll(() => t.close());
+
+  const call = async (method: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${t.baseUrl}/v1/tenant/settings`, {
+      method,
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, etag: res.headers.get('etag'), body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('starts from the documented defaults with an ETag', async () => {
+    expect(await call('GET')).toEqual({ status: 200, etag: '"0"', body: { requireMfaForAdminActions: true, registrationProtectionDays: 90 } });
+  });
+
+  it('changes only what is sent, bumps the ETag, and refuses a stale If-Match with 412', async () => {
+    const changed = await call('PATCH', { registrationProtectionDays: 30 }, { 'if-match': '"0"' });
+    expect(changed).toEqual({ status: 200, etag: '"1"', body: { requireMfaForAdminActions: true, registrationProtectionDays: 30 } });
+    const stale = await call('PATCH', { registrationProtectionDays: 60 }, { 'if-match': '"0"' });
+    expect(stale.status).toBe(412);
+    expect((await call('GET')).body).toMatchObject({ registrationProtectionDays: 30 });
+  });
+
+  it('validates every field and refuses unknown ones', async () => {
+    const bad = await call('PATCH', { registrationProtectionDays: 0, requireMfaForAdminActions: 'yes', tenantId: 'x' });
+    expect(bad.status).toBe(400);
+    expect((bad.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['/registrationProtectionDays', '/requireMfaForAdminActions', '/tenantId']);
+  });
+
+  it('lets exactly one of 20 concurrent writers with the same ETag win (5 rounds)', async () => {
+    for (let round = 0; round < 5; round++) {
+      const { etag } = await call('GET');
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => call('PATCH', { registrationProtectionDays: 100 + i }, { 'if-match': etag as string })),
+      );
+      const statuses = results.map((r) => r.status).sort();
+      expect({ round, ok: statuses.filter((s) => s === 200).length, stale: statuses.filter((s) => s === 412).length }).toEqual({ round, ok: 1, stale: 19 });
+    }
+  });
+});
