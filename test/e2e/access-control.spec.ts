@@ -1,10 +1,7 @@
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { RequestMethod } from '@nestjs/common';
-import { ModulesContainer } from '@nestjs/core';
 import { DEFAULT_GRANTS, Permission, ROLE_CEILINGS } from '#src/kernel/auth/permissions';
-import { ROUTE_ACCESS, RouteAccess } from '#src/kernel/auth/route-access.decorators';
 import type { Role } from '#src/kernel/context/request-context';
 import { aTenant, TenantFixture } from '../factories/tenants';
+import { registeredRoutes } from '../utils/routes';
 import { startTestApp, TestApp } from '../utils/test-app';
 
 const NONEXISTENT_ID = 'ffffffffffffffffffffffff';
@@ -46,29 +43,13 @@ describe('access control', () => {
   });
   afterAll(() => t.close());
 
-  /** Every @RequirePermission route of the running app, with its permission. */
+  /** Every @RequirePermission route of the running app, with its permission, ids filled in. */
   function permissionRoutes(): RouteUnderTest[] {
-    const found: RouteUnderTest[] = [];
-    for (const module of t.app.get(ModulesContainer).values()) {
-      for (const wrapper of module.controllers.values()) {
-        const controller = wrapper.metatype as (new (...args: never[]) => unknown) | null;
-        if (!controller) continue;
-        const proto = controller.prototype as Record<string, unknown>;
-        for (const name of Object.getOwnPropertyNames(proto)) {
-          const handler = proto[name];
-          if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
-          const access = Reflect.getMetadata(ROUTE_ACCESS, handler) as RouteAccess | undefined;
-          if (access?.kind !== 'permission') continue;
-          const base = String(Reflect.getMetadata(PATH_METADATA, controller));
-          const sub = String(Reflect.getMetadata(PATH_METADATA, handler));
-          const path = `/v1/${[base, sub].filter((p) => p && p !== '/').join('/')}`
-            .replace(':role', 'Agent')
-            .replace(/:[A-Za-z]+/g, NONEXISTENT_ID);
-          found.push({ method: RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number], path, permission: access.permission });
-        }
-      }
-    }
-    return found;
+    return registeredRoutes(t.app).flatMap(({ method, path, access }) =>
+      access?.kind === 'permission'
+        ? [{ method, path: path.replace(':role', 'Agent').replace(/:[A-Za-z]+/g, NONEXISTENT_ID), permission: access.permission }]
+        : [],
+    );
   }
 
   describe('the matrix: every permission route × every role, generated from the catalogue', () => {

@@ -67,26 +67,9 @@ export const ROLE_CEILINGS: Readonly<Record<Role, readonly Permission[]>> = {
 /** Grants a tenant starts with, and returns to when an Admin resets a role. */
 export const DEFAULT_GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
   Admin: ALL,
-  // Staff run the partner program: partners, deal registration and the pipeline.
-  Staff: [
-    'partners:read',
-    'partners:create',
-    'partners:update',
-    'partners:delete',
-    'leads:read',
-    'leads:create',
-    'leads:update',
-    'leads:delete',
-    'leads:approve',
-    'leads:export',
-    'opportunities:read',
-    'opportunities:create',
-    'opportunities:update',
-    'opportunities:delete',
-    'opportunities:export',
-    'members:read',
-    'roles:read',
-  ],
+  // Staff run the partner program: partners, deal registration and the pipeline; they may look
+  // at members and roles but not change them, and see no audit trail or tenant administration.
+  Staff: [...ALL.filter((p) => /^(partners|leads|opportunities):/.test(p)), 'members:read', 'roles:read'],
   Partner: ['partners:read', 'leads:read', 'leads:create', 'leads:update', 'opportunities:read', 'opportunities:update'],
   Agent: ['partners:read', 'leads:read', 'leads:create', 'leads:update', 'opportunities:read'],
 };

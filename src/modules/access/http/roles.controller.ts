@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Headers, Param, Put, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ROLES } from '#src/kernel/auth/permissions';
 import { RequirePermission } from '#src/kernel/auth/route-access.decorators';
 import type { Role } from '#src/kernel/context/request-context';
+import { ApiIfMatch } from '#src/kernel/http/api-if-match.decorator';
 import { ApiProblemResponses } from '#src/kernel/http/api-problem-responses.decorator';
 import { etagOf, ifMatchRevision } from '#src/kernel/http/etag';
 import { GetRole } from '../application/get-role.use-case';
@@ -13,7 +14,6 @@ import { ReplaceRoleGrantsDto, RoleDto, RoleListDto } from './access.dto';
 import { RoleParamPipe } from './role-param.pipe';
 
 const ROLE_PARAM = { name: 'role', enum: ROLES, description: 'One of the four roles.' } as const;
-const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag you read; 412 if the role changed since.', schema: { type: 'string', maxLength: 32, pattern: '^(\\*|(W/)?"\\d+")$' } } as const;
 
 @ApiTags('Roles')
 @Controller('roles')
@@ -48,7 +48,7 @@ export class RolesController {
   @Put(':role')
   @RequirePermission('roles:manage')
   @ApiParam(ROLE_PARAM)
-  @ApiHeader(IF_MATCH)
+  @ApiIfMatch()
   @ApiOperation({ operationId: 'replaceRoleGrants', summary: "Replace a role's grants", description: "Sets the role's complete grant set for this tenant, within its ceiling; the Admin role must keep roles:manage. Applies from the next request." })
   @ApiOkResponse({ type: RoleDto })
   @ApiProblemResponses(400, 404, 409, 412)

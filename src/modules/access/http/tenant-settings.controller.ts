@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Headers, Patch, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequirePermission } from '#src/kernel/auth/route-access.decorators';
+import { ApiIfMatch } from '#src/kernel/http/api-if-match.decorator';
 import { ApiProblemResponses } from '#src/kernel/http/api-problem-responses.decorator';
 import { etagOf, ifMatchRevision } from '#src/kernel/http/etag';
 import { GetTenantSettings, UpdateTenantSettings } from '../application/tenant-settings.use-cases';
@@ -28,7 +29,7 @@ export class TenantSettingsController {
 
   @Patch()
   @RequirePermission('tenant:manage')
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag you read; 412 if the settings changed since.', schema: { type: 'string', maxLength: 32, pattern: '^(\\*|(W/)?"\\d+")$' } })
+  @ApiIfMatch()
   @ApiOperation({ operationId: 'updateTenantSettings', summary: 'Change tenant settings', description: 'Changes the given settings only.' })
   @ApiOkResponse({ type: TenantSettingsDto })
   @ApiProblemResponses(400, 412)

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequirePermission } from '#src/kernel/auth/route-access.decorators';
 import { ApiIdParam } from '#src/kernel/http/api-id-param.decorator';
+import { ApiIfMatch } from '#src/kernel/http/api-if-match.decorator';
 import { ApiProblemResponses } from '#src/kernel/http/api-problem-responses.decorator';
 import { etagOf, ifMatchRevision } from '#src/kernel/http/etag';
 import { ListQueryDto, toPageRequest } from '#src/kernel/http/pagination';
@@ -11,13 +12,6 @@ import { DeactivateMember, UpdateMember } from '../application/change-member.use
 import { GetMember } from '../application/get-member.use-case';
 import { ListMembers } from '../application/list-members.use-case';
 import { AddMemberDto, MemberDto, MemberPageDto, UpdateMemberDto } from './member.dto';
-
-const IF_MATCH = {
-  name: 'If-Match',
-  required: false,
-  description: 'The ETag you read; 412 if the member changed since.',
-  schema: { type: 'string', maxLength: 32, pattern: '^(\\*|(W/)?"\\d+")$' },
-} as const;
 
 @ApiTags('Members')
 @Controller('members')
@@ -71,7 +65,7 @@ export class MembersController {
   @Patch(':id')
   @RequirePermission('members:manage')
   @ApiIdParam()
-  @ApiHeader(IF_MATCH)
+  @ApiIfMatch()
   @ApiOperation({ operationId: 'updateMember', summary: "Change a member's role or partner", description: 'The last active Admin cannot be demoted.' })
   @ApiOkResponse({ type: MemberDto })
   @ApiProblemResponses(400, 404, 409, 412)
@@ -90,7 +84,7 @@ export class MembersController {
   @HttpCode(204)
   @RequirePermission('members:manage')
   @ApiIdParam()
-  @ApiHeader(IF_MATCH)
+  @ApiIfMatch()
   @ApiOperation({ operationId: 'deactivateMember', summary: 'Deactivate a member', description: 'The member can no longer sign in to this tenant; the record stays. The last active Admin cannot be deactivated.' })
   @ApiNoContentResponse({ description: 'Deactivated.' })
   @ApiProblemResponses(400, 404, 409, 412)

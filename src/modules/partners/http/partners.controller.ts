@@ -1,23 +1,19 @@
-import { applyDecorators, Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiCreatedResponse,
-  ApiExtraModels,
-  ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiResponse,
   ApiTags,
-  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequirePermission } from '#src/kernel/auth/route-access.decorators';
 import { ApiIdParam } from '#src/kernel/http/api-id-param.decorator';
+import { ApiIfMatch } from '#src/kernel/http/api-if-match.decorator';
 import { ApiProblemResponses } from '#src/kernel/http/api-problem-responses.decorator';
 import { etagOf, ifMatchRevision } from '#src/kernel/http/etag';
 import { toPageRequest } from '#src/kernel/http/pagination';
-import { ProblemDto } from '#src/kernel/http/problem.dto';
 import { CreatePartner } from '../application/create-partner.use-case';
 import { DeletePartner } from '../application/delete-partner.use-case';
 import { GetPartner } from '../application/get-partner.use-case';
@@ -32,22 +28,6 @@ import { PartnerDto, PartnerPageDto } from './partner.dto';
 // response `headers`: the OWASP ruleset then also demands Access-Control-Allow-Origin, which this
 // API does not send until CORS is configured.
 const ETAG_NOTE = ' The `ETag` response header carries the revision, quoted (e.g. `"3"`); send it back in `If-Match`.';
-
-const IfMatchHeader = (): MethodDecorator =>
-  applyDecorators(
-    ApiHeader({
-      name: 'If-Match',
-      required: false,
-      description: 'The ETag you last read; the change applies only if the partner is still at that revision (else 412).',
-      schema: { type: 'string', maxLength: 20, pattern: '^(\\*|(W/)?"\\d{1,15}")$' },
-    }),
-    ApiExtraModels(ProblemDto),
-    ApiResponse({
-      status: 412,
-      description: 'If-Match names a revision that is no longer current (or another change won the race).',
-      content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } },
-    }),
-  );
 
 @ApiTags('Partners')
 @Controller('partners')
@@ -114,7 +94,7 @@ export class PartnersController {
       ETAG_NOTE,
   })
   @ApiIdParam()
-  @IfMatchHeader()
+  @ApiIfMatch()
   @ApiBody({ type: UpdatePartnerDto })
   @ApiOkResponse({ type: PartnerDto })
   @ApiProblemResponses(400, 404, 409)
@@ -136,7 +116,7 @@ export class PartnersController {
     description: 'Soft-deletes the partner: from then on it answers 404 and is left out of lists.',
   })
   @ApiIdParam()
-  @IfMatchHeader()
+  @ApiIfMatch()
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiProblemResponses(400, 404, 409)
   async remove(@Param('id') id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
