@@ -10,11 +10,15 @@ import { ContextModule } from './kernel/context/context.module';
 import { DatabaseModule } from './kernel/database/database.module';
 import { ProblemDetailsFilter, ROUTE_TABLE, RouteTableRef } from './kernel/errors/problem-details.filter';
 import { HealthModule } from './kernel/health/health.module';
+import { IdempotencyInterceptor } from './kernel/idempotency/idempotency.interceptor';
+import { IdempotencyModule } from './kernel/idempotency/idempotency.module';
 import { UndeclaredQueryInterceptor } from './kernel/http/undeclared-query.interceptor';
 import { createValidationPipe } from './kernel/http/validation.pipe';
 import { LoggingModule } from './kernel/logging/logging.module';
 import { AccessModule } from './modules/access';
 import { MembersModule } from './modules/members';
+import { LeadsModule } from './modules/leads';
+import { OpportunitiesModule } from './modules/opportunities';
 import { PartnersModule } from './modules/partners';
 import { TenantsModule } from './modules/tenants';
 
@@ -40,6 +44,7 @@ export class AppModule {
         ContextModule,
         DatabaseModule,
         ConcurrencyModule,
+        IdempotencyModule,
         AuthModule,
         RowScopeModule,
         HealthModule,
@@ -47,12 +52,16 @@ export class AppModule {
         AccessModule,
         MembersModule,
         PartnersModule,
+        LeadsModule,
+        OpportunitiesModule,
         ...extraImports,
       ],
       providers: [
         { provide: ROUTE_TABLE, useValue: new RouteTableRef() },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        // First interceptor = outermost: a replayed request runs none of the others.
+        { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: UndeclaredQueryInterceptor },
       ],
     };

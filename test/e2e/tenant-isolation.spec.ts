@@ -15,6 +15,8 @@ describe('tenant isolation over HTTP', () => {
   let tokenA: string;
   let tokenB: string;
   let partnerOfB: string;
+  let leadOfB: string;
+  let opportunityOfB: string;
 
   beforeAll(async () => {
     t = await startTestApp({ label: 'tenant-isolation' });
@@ -27,12 +29,31 @@ describe('tenant isolation over HTTP', () => {
       body: JSON.stringify({ name: 'B Channel', domain: 'b-channel.example' }),
     });
     partnerOfB = ((await partner.json()) as { id: string }).id;
+    const lead = await fetch(`${t.baseUrl}/v1/leads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenB}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        partnerId: partnerOfB,
+        companyName: 'B Prospect',
+        companyDomain: 'b-prospect.example',
+        contact: { name: 'Pat Prospect', email: 'pat@b-prospect.example' },
+        valueMinor: 100,
+        currency: 'EUR',
+      }),
+    });
+    leadOfB = ((await lead.json()) as { id: string }).id;
+    const opportunity = await fetch(`${t.baseUrl}/v1/opportunities`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenB}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ partnerId: partnerOfB, name: 'B Deal', amountMinor: 100, currency: 'EUR' }),
+    });
+    opportunityOfB = ((await opportunity.json()) as { id: string }).id;
   });
   afterAll(() => t.close());
 
   /** Tenant B's id for the resource a route names: its first path segment after /v1. */
   function fixtureIds(): Record<string, string> {
-    return { members: b.admin.id, partners: partnerOfB };
+    return { members: b.admin.id, partners: partnerOfB, leads: leadOfB, opportunities: opportunityOfB };
   }
 
   function routesWithIds(): { path: string; method: string }[] {
@@ -59,7 +80,8 @@ describe('tenant isolation over HTTP', () => {
   async function call(method: string, path: string, token: string) {
     const init: RequestInit = { method, headers: { authorization: `Bearer ${token}` } };
     if (['POST', 'PUT', 'PATCH'].includes(method)) {
-      init.body = '{}';
+      // Transitions that need a reason get one, so the request reaches the id lookup.
+      init.body = /\/(reject|return)$/.test(path) ? '{"reason":"probe"}' : '{}';
       (init.headers as Record<string, string>)['content-type'] = 'application/json';
     }
     const res = await fetch(`${t.baseUrl}${path}`, init);
@@ -92,7 +114,7 @@ describe('tenant isolation over HTTP', () => {
     const table = t.app.get<RouteTableRef>(ROUTE_TABLE).current!;
     const lists = table.list().filter((r) => r.path.startsWith('/v1/') && !r.path.includes('/:') && r.methods.includes('GET'));
     expect(lists.length).toBeGreaterThan(0);
-    const secrets = [b.tenant.id, b.tenant.orgId, b.admin.id, b.admin.sub, 'staff@b.example', partnerOfB, 'b-channel.example'];
+    const secrets = [b.tenant.id, b.tenant.orgId, b.admin.id, b.admin.sub, 'staff@b.example', partnerOfB, 'b-channel.example', leadOfB, 'b-prospect.example', opportunityOfB, 'B Deal'];
     for (const { path } of lists) {
       const { status, body } = await call('GET', path, tokenA);
       expect({ path, status }).toEqual({ path, status: 200 });

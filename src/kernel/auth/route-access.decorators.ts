@@ -1,7 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import type { Permission } from './permissions';
-import { ApiProblemResponses } from '../http/api-problem-responses.decorator';
+import { ApiExtraProblemResponses } from '../http/api-problem-responses.decorator';
 
 export const ROUTE_ACCESS = 'partnerportal:route-access';
 
@@ -36,7 +36,7 @@ export function Authenticated(): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(ROUTE_ACCESS, { kind: 'authenticated' } satisfies RouteAccess),
     ApiBearerAuth(BEARER_SCHEME),
-    ApiProblemResponses(401, 403),
+    ApiExtraProblemResponses(401, 403),
   );
 }
 
@@ -49,6 +49,6 @@ export function RequirePermission(permission: Permission): MethodDecorator {
     SetMetadata(ROUTE_ACCESS, { kind: 'permission', permission } satisfies RouteAccess),
     ApiBearerAuth(BEARER_SCHEME),
     ApiExtension('x-permission', permission),
-    ApiProblemResponses(401, 403),
+    ApiExtraProblemResponses(401, 403),
   );
 }

@@ -5,16 +5,16 @@ import { isDuplicateKeyError } from '../database/database-errors';
 import { DomainError } from '../errors/domain-error';
 import { LeaseRecord } from './lease.schema';
 
-const DEFAULT_TTL_MS = 10_000;
+const DEFAULT_TTL_MS = 30_000;
 const WAIT_STEP_MS = 25;
-const MAX_WAIT_MS = 5_000;
+const MAX_WAIT_MS = 20_000;
 
 /** Mutual exclusion per tenant and name, on unique inserts only (docs/database.md). */
 @Injectable()
 export class Leases {
   constructor(@InjectModel(LeaseRecord.name) private readonly leases: Model<LeaseRecord>) {}
 
-  /** Runs fn while holding the named lease; waits up to 5 s for a current holder, then 409. */
+  /** Runs fn while holding the named lease; waits up to 20 s for a current holder, then 409. */
   async withLease<T>(name: string, fn: () => Promise<T>, ttlMs = DEFAULT_TTL_MS): Promise<T> {
     const generation = await this.acquire(name, ttlMs);
     try {

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
-import { ApiProblemResponses } from './api-problem-responses.decorator';
+import { ApiExtraProblemResponses } from './api-problem-responses.decorator';
 
 /** Documents the optional If-Match header of a conditional write and its 412 answer. */
 export function ApiIfMatch(): MethodDecorator {
@@ -11,6 +11,6 @@ export function ApiIfMatch(): MethodDecorator {
       description: 'The ETag you last read; the change applies only if the resource is still at that revision (else 412). Omit it to apply the change to whatever is current.',
       schema: { type: 'string', maxLength: 20, pattern: '^(\\*|(W/)?"\\d{1,15}")$' },
     }),
-    ApiProblemResponses(412),
+    ApiExtraProblemResponses(412),
   );
 }

@@ -15,9 +15,21 @@ const DESCRIPTIONS: Record<number, string> = {
   503: 'A dependency is unreachable; retry after the Retry-After delay.',
 };
 
-/** Documents the problem+json error responses an operation can give, in one line per route. */
+/** Documents the problem+json error responses an operation can give (500 included), once per route. */
 export function ApiProblemResponses(...statuses: number[]): MethodDecorator & ClassDecorator {
-  const all = [...new Set([...statuses, 500])].sort((a, b) => a - b);
+  return problemResponses([...statuses, 500]);
+}
+
+/**
+ * The same for decorators that add a few statuses on top of a route's own list (401/403 of the
+ * access markers), without a second 500 entry.
+ */
+export function ApiExtraProblemResponses(...statuses: number[]): MethodDecorator & ClassDecorator {
+  return problemResponses(statuses);
+}
+
+function problemResponses(statuses: number[]): MethodDecorator & ClassDecorator {
+  const all = [...new Set(statuses)].sort((a, b) => a - b);
   return applyDecorators(
     ApiExtraModels(ProblemDto),
     ...all.map((status) =>

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { BEARER_SCHEME } from '../auth/route-access.decorators';
 import { readBuildInfo } from '../health/build-info';
+import { documentIdempotencyKey } from '../idempotency/idempotency.openapi';
 
 export const OPENAPI_JSON_PATH = 'openapi.json';
 export const SWAGGER_UI_PATH = 'docs';
@@ -22,11 +23,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('Identity', 'The caller as the API sees them.')
     .addTag('Members', 'Who belongs to the tenant, with which role.')
     .addTag('Partners', 'Partner organizations of the tenant.')
+    .addTag('Leads', 'Deal registrations: partners register prospects, Staff review them; conflicts between partners are refused.')
+    .addTag('Opportunities', 'The sales pipeline: deals move through stages from prospecting to closed won or lost; approved leads convert into them once.')
     .addTag('Roles', 'Per-tenant grants of the four roles, within fixed ceilings.')
     .addTag('Tenant', 'Settings of the caller\'s tenant.')
     .addTag('Health', 'Liveness, readiness and build version for operators and orchestrators.')
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  documentIdempotencyKey(document, BEARER_SCHEME);
   // Relative server: the document is served by, and describes, the deployment it came from.
   document.servers = [{ url: '/', description: 'This deployment (local, staging or production)', 'x-internal': false } as never];
   return document;

@@ -1,0 +1,7 @@
+export { assertCsvColumns, csvFilename, neutraliseText, toCsvCell, toCsvRecord } from './csv-cells';
+export type { CsvCell, CsvColumn } from './csv-cells';
+export { CSV_CONTENT_TYPE, sendCsvExport } from './csv-export';
+export type { CsvExportOptions, CsvExportOutcome } from './csv-export';
+export { ApiCsvExport, CsvExportQueryDto } from './csv-export.http';
+export { cursorRows } from './cursor-rows';
+export type { ClosableCursor } from './cursor-rows';

@@ -1,0 +1,15 @@
+export { LeadsModule } from './leads.module';
+export { CreateLead } from './application/create-lead.use-case';
+export type { CreateLeadOptions } from './application/create-lead.use-case';
+export { FindLeadForConversion } from './application/find-lead-for-conversion.use-case';
+export type { LeadForConversion } from './application/find-lead-for-conversion.use-case';
+export { MarkLeadConverted } from './application/mark-lead-converted.use-case';
+export { EXPORT_BATCH_SIZE, StreamLeads } from './application/stream-leads.use-case';
+export { EXPIRY_ACTOR, ExpireLeads } from './application/expire-leads.use-case';
+export type { ExpiryReport } from './application/expire-leads.use-case';
+export { basisPointsToPercent, LEAD_SOURCES } from './domain/lead';
+export type { LeadContact, LeadDraft, LeadSource, LeadView } from './domain/lead';
+export { LEAD_SORT_FIELDS, parseLeadSort } from './domain/lead-list';
+export type { LeadListFilter, LeadSort, LeadSortField } from './domain/lead-list';
+export { ACTIVE_STATUSES, LEAD_STATUSES } from './domain/lead-status';
+export type { LeadStatus, LeadStatusChange } from './domain/lead-status';

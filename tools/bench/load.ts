@@ -1,0 +1,52 @@
+// Request throughput and latency with autocannon (programmatic API), loopback only.
+import autocannon from 'autocannon';
+import { assertLoopback, log } from './harness.ts';
+
+export interface LoadTarget {
+  readonly label: string;
+  readonly url: string;
+  readonly headers?: Record<string, string>;
+}
+
+export interface LoadSettings {
+  readonly connections: number;
+  readonly durationSeconds: number;
+  readonly warmupSeconds: number;
+}
+
+export interface LoadResult {
+  readonly label: string;
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly requests: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  /** The API's VmRSS right after this run. */
+  rssAfterMb?: number;
+}
+
+/** One request first: a target that does not answer 200 would only measure its error path. */
+async function preflight(target: LoadTarget): Promise<void> {
+  const res = await fetch(target.url, { headers: target.headers, signal: AbortSignal.timeout(10_000) });
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`${target.label} answered ${res.status}, not 200: ${body.slice(0, 500)}`);
+}
+
+export async function measure(target: LoadTarget, settings: LoadSettings): Promise<LoadResult> {
+  assertLoopback(target.url);
+  await preflight(target);
+  const options = { url: target.url, connections: settings.connections, headers: target.headers };
+  if (settings.warmupSeconds > 0) await autocannon({ ...options, duration: settings.warmupSeconds });
+  log(`load: ${target.label} (${settings.connections} connections, ${settings.durationSeconds} s)`);
+  const result = await autocannon({ ...options, duration: settings.durationSeconds });
+  return {
+    label: target.label,
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}

@@ -1,0 +1,175 @@
+// npm run bench — the benchmark suite (never part of npm test). It starts everything it needs on
+// loopback and removes it afterwards: its own FerretDB in a temporary directory, its own dev
+// issuer, the built API (dist/, built first only when missing) as a child process, and a tenant
+// made with the operator CLI. Then it measures:
+//   1. throughput and latency (autocannon) of GET /health/live (the baseline), GET /v1/me and
+//      GET /v1/partners?limit=50 (200 partners seeded), each also as a ratio to the baseline;
+//   2. every CSV export route that exists (GET /v1/leads/export, /v1/opportunities/export): N
+//      rows seeded straight into the collection, streamed over HTTP and counted, with the API's
+//      memory sampled every 100 ms.
+// Prints Markdown tables on stdout, progress on stderr. Settings (environment):
+//   BENCH_DURATION_S=5  BENCH_WARMUP_S=1  BENCH_CONNECTIONS=10  BENCH_PARTNERS=200
+//   BENCH_EXPORT_ROWS=1000000  BENCH_SEED_BATCH=10000  BENCH_EXPORT_TIMEOUT_S=900
+//   BENCH_EXPORTS=leads,opportunities (or "none")  BENCH_TIMEOUT_S=3600 (the whole run)
+//   BENCH_LEADS_BODY / BENCH_OPPORTUNITIES_BODY: JSON body for the template row's POST
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot, startFerretDb, withDatabase } from '../db/ferretdb.ts';
+import { DevIssuer } from '../dev-issuer/dev-issuer.ts';
+import { benchmarkExport, EXPORT_TARGETS } from './export.ts';
+import type { ExportOutcome } from './export.ts';
+import { Cleanup, ensureBuilt, intSetting, killRunningChildren, log, memoryOf, runNode, startApi } from './harness.ts';
+import { measure } from './load.ts';
+import type { LoadResult } from './load.ts';
+import { exportTable, loadTable } from './table.ts';
+
+const ORG_ID = 'org_bench';
+const ADMIN_SUB = 'auth0|bench-admin';
+
+const env = process.env;
+const settings = {
+  durationSeconds: intSetting(env, 'BENCH_DURATION_S', 5),
+  warmupSeconds: intSetting(env, 'BENCH_WARMUP_S', 1, 0),
+  connections: intSetting(env, 'BENCH_CONNECTIONS', 10),
+  partners: intSetting(env, 'BENCH_PARTNERS', 200),
+  exportRows: intSetting(env, 'BENCH_EXPORT_ROWS', 1_000_000),
+  seedBatch: intSetting(env, 'BENCH_SEED_BATCH', 10_000),
+  exportTimeoutMs: intSetting(env, 'BENCH_EXPORT_TIMEOUT_S', 900) * 1000,
+  timeoutMs: intSetting(env, 'BENCH_TIMEOUT_S', 3600) * 1000,
+  exports: (env.BENCH_EXPORTS ?? 'leads,opportunities')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && s !== 'none'),
+};
+
+const cleanup = new Cleanup();
+const startedAt = Date.now();
+const deadline = startedAt + settings.timeoutMs;
+
+async function seedPartners(baseUrl: string, auth: Record<string, string>): Promise<string> {
+  let firstActive: string | undefined;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < settings.partners; i = next++) {
+      const res = await fetch(`${baseUrl}/v1/partners`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `Bench Partner ${String(i).padStart(4, '0')}`, status: i % 2 === 0 ? 'active' : 'prospect', region: 'EMEA' }),
+      });
+      const body = (await res.json()) as { id?: string };
+      if (res.status !== 201 || !body.id) throw new Error(`POST /v1/partners answered ${res.status}: ${JSON.stringify(body)}`);
+      if (i === 0) firstActive = body.id;
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  if (!firstActive) throw new Error('no active partner was created');
+  return firstActive;
+}
+
+async function main(): Promise<void> {
+  cleanup.add('child processes', killRunningChildren);
+  const root = projectRoot();
+  await ensureBuilt(root);
+
+  const dir = await mkdtemp(join(tmpdir(), 'partnerportal-bench-'));
+  cleanup.add('temporary directory', () => rm(dir, { recursive: true, force: true }));
+  log(`starting FerretDB in ${dir}`);
+  const db = await startFerretDb({ dataDir: join(dir, 'db'), listenAddr: '127.0.0.1:0', logLevel: 'error' });
+  cleanup.add('FerretDB', () => db.stop());
+  const mongodbUri = withDatabase(db.uri, 'partnerportal_bench');
+
+  const issuer = await DevIssuer.ephemeral();
+  const issuerServer = await issuer.serve(0);
+  cleanup.add('dev issuer', () => issuerServer.close());
+
+  const apiEnv: NodeJS.ProcessEnv = {
+    ...env,
+    NODE_ENV: 'development',
+    MONGODB_URI: mongodbUri,
+    AUTH_ISSUER_URL: issuerServer.url,
+    LOG_LEVEL: 'warn',
+  };
+  const created = await runNode(
+    [join('dist', 'cli', 'main.js'), 'tenants:create', '--name', 'Bench Co', '--org-id', ORG_ID, '--admin-sub', ADMIN_SUB, '--admin-email', 'admin@bench.example'],
+    { cwd: root, env: { ...apiEnv, OPERATOR_NAME: 'bench' }, timeoutMs: 60_000 },
+  );
+  if (created.code !== 0) throw new Error(`tenants:create failed (exit ${created.code}): ${created.stderr}`);
+  log(`tenant: ${created.stdout.trim()}`);
+
+  const api = await startApi(root, apiEnv);
+  cleanup.add('API', () => api.stop());
+  log(`API pid ${api.pid} on ${api.baseUrl}`);
+  const idleRss = memoryOf(api.pid)?.rssMb ?? NaN;
+
+  const token = await issuer.mint({ sub: ADMIN_SUB, orgId: ORG_ID, email: 'admin@bench.example', amr: ['mfa'], ttlSeconds: 4 * 3600 });
+  const auth = { authorization: `Bearer ${token}` };
+  log(`seeding ${settings.partners} partners through POST /v1/partners`);
+  const activePartnerId = await seedPartners(api.baseUrl, auth);
+
+  const load: LoadResult[] = [];
+  for (const target of [
+    { label: 'GET /health/live', url: `${api.baseUrl}/health/live` },
+    { label: 'GET /v1/me', url: `${api.baseUrl}/v1/me`, headers: auth },
+    { label: 'GET /v1/partners?limit=50', url: `${api.baseUrl}/v1/partners?limit=50`, headers: auth },
+  ]) {
+    const result = await measure(target, settings);
+    result.rssAfterMb = memoryOf(api.pid)?.rssMb;
+    load.push(result);
+  }
+
+  const afterLoadRss = memoryOf(api.pid)?.rssMb ?? NaN;
+
+  const exports: ExportOutcome[] = [];
+  for (const target of EXPORT_TARGETS.filter((t) => settings.exports.includes(t.name))) {
+    const outcome = await benchmarkExport(target, api, { uri: mongodbUri, pid: db.pid }, auth, { activePartnerId, adminSub: ADMIN_SUB }, {
+      rows: settings.exportRows,
+      seedBatch: settings.seedBatch,
+      timeoutMs: settings.exportTimeoutMs,
+      deadline,
+    });
+    if (outcome.kind === 'skipped') log(`export ${outcome.label}: skipped: ${outcome.reason}`);
+    exports.push(outcome);
+  }
+
+  process.stdout.write(
+    [
+      '',
+      `PartnerPortal API benchmark — ${new Date().toISOString()}, Node ${process.version}, FerretDB (SQLite) on loopback, ` +
+        `API with NODE_ENV=development LOG_LEVEL=warn; ${settings.connections} connections × ${settings.durationSeconds} s per endpoint ` +
+        `(after ${settings.warmupSeconds} s warm-up)`,
+      '',
+      loadTable(load),
+      '',
+      `API RSS: ${idleRss.toFixed(0)} MB after start (VmRSS), ${afterLoadRss.toFixed(0)} MB after the load runs`,
+      '',
+      exports.length > 0 ? exportTable(exports) : 'exports: none requested (BENCH_EXPORTS)',
+      '',
+      `total ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
+      '',
+    ].join('\n'),
+  );
+}
+
+function stopOn(signal: NodeJS.Signals, code: number): void {
+  process.once(signal, () => {
+    log(`${signal}: stopping`);
+    void cleanup.run().finally(() => process.exit(code));
+  });
+}
+stopOn('SIGINT', 130);
+stopOn('SIGTERM', 143);
+const watchdog = setTimeout(() => {
+  log(`time limit of ${settings.timeoutMs / 1000} s reached (BENCH_TIMEOUT_S): stopping`);
+  void cleanup.run().finally(() => process.exit(124));
+}, settings.timeoutMs);
+watchdog.unref();
+
+main()
+  .then(() => cleanup.run())
+  .catch(async (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    await cleanup.run();
+    process.exitCode = 1;
+  })
+  .finally(() => clearTimeout(watchdog));
