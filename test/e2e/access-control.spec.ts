@@ -25,7 +25,8 @@ describe('access control', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
+    const json = res.headers.get('content-type')?.includes('json') ?? false;
+    return { status: res.status, headers: res.headers, body: (json ? JSON.parse(text) : { text }) as Record<string, unknown> };
   }
 
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RowScope } from '#src/kernel/auth/row-scope';
 import { LeadRepository, LeadView, viewOf } from '../domain/lead';
-import { LeadListFilter, LeadSort, parseLeadSort } from '../domain/lead-list';
+import { LeadListFilter, LeadSort } from '../domain/lead-list';
 import { LeadCaller } from './lead-caller';
 
 /** Leads are read from the database this many at a time while an export streams. */
@@ -9,7 +9,7 @@ export const EXPORT_BATCH_SIZE = 500;
 
 /**
  * For CSV export: every lead matching `filter` in the caller's row scope for leads:export, in
- * `sort` order (default createdAt ascending, id as tie-breaker), as views already stripped of
+ * `sort` order (unsorted when none is given: cheapest for large exports), as views already stripped of
  * internal fields (internalNotes, conflictsWith) for Partner and Agent callers. The permission and
  * scope are checked when execute() is called (in the request context); rows are read lazily in
  * batches of EXPORT_BATCH_SIZE as the iterable is consumed, which must happen in that same context.
@@ -22,7 +22,7 @@ export class StreamLeads {
     private readonly caller: LeadCaller,
   ) {}
 
-  execute(filter: LeadListFilter, sort: LeadSort = parseLeadSort(undefined)): AsyncIterable<LeadView> {
+  execute(filter: LeadListFilter, sort?: LeadSort): AsyncIterable<LeadView> {
     const scope = this.rowScope.filter('leads:export');
     const internal = this.caller.isInternal;
     const rows = this.leads.stream(filter, sort, scope, EXPORT_BATCH_SIZE);

@@ -270,7 +270,7 @@ export abstract class LeadRepository {
   /** Up to `page.limit + 1` leads in the page's sort order after its cursor, deleted ones left out. */
   abstract list(filter: LeadListFilter, page: LeadPageRequest, scope: RowFilter): Promise<Lead[]>;
   /** Every matching lead in the sort order, read from the database in batches of `batchSize`. */
-  abstract stream(filter: LeadListFilter, sort: LeadSort, scope: RowFilter, batchSize: number): AsyncIterable<Lead>;
+  abstract stream(filter: LeadListFilter, sort: LeadSort | undefined, scope: RowFilter, batchSize: number): AsyncIterable<Lead>;
   /** Writes `changes` as `revision`; the caller already holds the revision claim. */
   abstract applyRevision(id: string, revision: number, changes: LeadWrite): Promise<Lead | undefined>;
   /** Soft-deletes as `revision`; the caller already holds the revision claim. */

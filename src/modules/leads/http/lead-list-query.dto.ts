@@ -1,9 +1,10 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform, TransformFnParams, Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { CsvExportQueryDto } from '#src/kernel/export';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '#src/kernel/http/pagination';
 import { isCalendarDate, LEAD_LIMITS } from '../domain/lead';
-import { DEFAULT_LEAD_SORT, LEAD_SORT_VALUES } from '../domain/lead-list';
+import { DEFAULT_LEAD_SORT, LEAD_SORT_VALUES, LeadListFilter } from '../domain/lead-list';
 import { LEAD_STATUSES, LeadStatus } from '../domain/lead-status';
 import { ID_PATTERN, SUB_PATTERN, TEXT_PATTERN, TEXT_REGEX, toText } from './lead-fields';
 
@@ -36,31 +37,8 @@ const ValueParam = (description: string): PropertyDecorator => (target, key) => 
   Max(LEAD_LIMITS.valueMinor)(target, key);
 };
 
-export class LeadListQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, type: 'integer', format: 'int32' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page (nextCursor), with the same sort.', maxLength: CURSOR_MAX, pattern: CURSOR_PATTERN })
-  @IsOptional()
-  @IsString()
-  @MaxLength(CURSOR_MAX)
-  @Matches(/^[A-Za-z0-9_-]+$/)
-  cursor?: string;
-
-  @ApiPropertyOptional({
-    description: 'Sort key; `-` in front for descending. Ties are broken by id, so paging is stable.',
-    enum: LEAD_SORT_VALUES,
-    default: DEFAULT_LEAD_SORT,
-  })
-  @IsOptional()
-  @IsIn(LEAD_SORT_VALUES)
-  sort?: string;
-
+/** The filters of the lead list, shared by the list and the CSV export. */
+export class LeadFilterQueryDto {
   @ApiPropertyOptional({ description: 'Only leads with this status.', enum: LEAD_STATUSES })
   @IsOptional()
   @IsIn(LEAD_STATUSES)
@@ -110,3 +88,48 @@ export class LeadListQueryDto {
   @ValueParam('Only leads with valueMinor at most this (any currency).')
   maxValue?: number;
 }
+
+export class LeadListQueryDto extends LeadFilterQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, type: 'integer', format: 'int32' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page (nextCursor), with the same sort.', maxLength: CURSOR_MAX, pattern: CURSOR_PATTERN })
+  @IsOptional()
+  @IsString()
+  @MaxLength(CURSOR_MAX)
+  @Matches(/^[A-Za-z0-9_-]+$/)
+  cursor?: string;
+
+  @ApiPropertyOptional({
+    description: 'Sort key; `-` in front for descending. Ties are broken by id, so paging is stable.',
+    enum: LEAD_SORT_VALUES,
+    default: DEFAULT_LEAD_SORT,
+  })
+  @IsOptional()
+  @IsIn(LEAD_SORT_VALUES)
+  sort?: string;
+}
+
+/** The list filters as the domain takes them. */
+export function toLeadListFilter(query: LeadFilterQueryDto): LeadListFilter {
+  return {
+    status: query.status,
+    partnerId: query.partnerId,
+    ownerId: query.ownerId,
+    createdFrom: query.createdFrom,
+    createdTo: query.createdTo,
+    updatedFrom: query.updatedFrom,
+    updatedTo: query.updatedTo,
+    namePrefix: query.q,
+    minValue: query.minValue,
+    maxValue: query.maxValue,
+  };
+}
+
+/** GET /v1/leads/export: the list filters plus the CSV options. */
+export class LeadExportQueryDto extends IntersectionType(LeadFilterQueryDto, CsvExportQueryDto) {}

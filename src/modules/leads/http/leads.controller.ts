@@ -5,16 +5,19 @@ import { RequirePermission } from '#src/kernel/auth/route-access.decorators';
 import { ApiIdParam } from '#src/kernel/http/api-id-param.decorator';
 import { ApiIfMatch } from '#src/kernel/http/api-if-match.decorator';
 import { ApiProblemResponses } from '#src/kernel/http/api-problem-responses.decorator';
+import { ApiCsvExport, sendCsvExport } from '#src/kernel/export';
 import { etagOf, ifMatchRevision } from '#src/kernel/http/etag';
 import { ChangeLeadStatus, ReviewAction } from '../application/change-lead-status.use-case';
 import { CreateLead } from '../application/create-lead.use-case';
 import { DeleteLead } from '../application/delete-lead.use-case';
 import { GetLead } from '../application/get-lead.use-case';
 import { ListLeads } from '../application/list-leads.use-case';
+import { StreamLeads } from '../application/stream-leads.use-case';
 import { UpdateLead } from '../application/update-lead.use-case';
 import type { LeadView } from '../domain/lead';
 import { CreateLeadDto, CreateLeadQueryDto, LeadNoteDto, LeadReasonDto, UpdateLeadDto } from './lead-input.dto';
-import { LeadListQueryDto } from './lead-list-query.dto';
+import { LEAD_CSV_COLUMNS } from './lead-csv';
+import { LeadExportQueryDto, LeadListQueryDto, toLeadListFilter } from './lead-list-query.dto';
 import { LeadDto, LeadPageDto } from './lead.dto';
 
 // Response headers (ETag, Location) are stated in the operation descriptions rather than as
@@ -35,6 +38,7 @@ export class LeadsController {
     private readonly updateLead: UpdateLead,
     private readonly deleteLead: DeleteLead,
     private readonly changeStatus: ChangeLeadStatus,
+    private readonly streamLeads: StreamLeads,
   ) {}
 
   @Get()
@@ -51,18 +55,7 @@ export class LeadsController {
   @ApiProblemResponses(400)
   async list(@Query() query: LeadListQueryDto): Promise<LeadPageDto> {
     const page = await this.listLeads.execute(
-      {
-        status: query.status,
-        partnerId: query.partnerId,
-        ownerId: query.ownerId,
-        createdFrom: query.createdFrom,
-        createdTo: query.createdTo,
-        updatedFrom: query.updatedFrom,
-        updatedTo: query.updatedTo,
-        namePrefix: query.q,
-        minValue: query.minValue,
-        maxValue: query.maxValue,
-      },
+      toLeadListFilter(query),
       { sort: query.sort, cursor: query.cursor, limit: query.limit },
     );
     return { data: page.data.map(LeadDto.from), nextCursor: page.nextCursor };
@@ -88,6 +81,23 @@ export class LeadsController {
     const lead = await this.createLead.execute(body, { allowConflict: query.allowConflict });
     res.setHeader('Location', `/v1/leads/${lead.id}`);
     return respond(res, lead);
+  }
+
+  // Declared before GET :id, so `export` is never taken for an id.
+  @Get('export')
+  @RequirePermission('leads:export')
+  @ApiCsvExport('leads')
+  @ApiOperation({
+    operationId: 'exportLeads',
+    summary: 'Export deal registrations as CSV',
+    description:
+      'Streams every lead in the caller\'s scope that matches the list filters as RFC 4180 CSV with a header row ' +
+      '(`bom=true` adds a UTF-8 byte order mark). Text cells that a spreadsheet would run as a formula are prefixed ' +
+      "with `'`; money stays numeric in minor units. Internal notes are not exported.",
+  })
+  @ApiProblemResponses(400)
+  async export(@Query() query: LeadExportQueryDto, @Res() res: Response): Promise<void> {
+    await sendCsvExport(res, this.streamLeads.execute(toLeadListFilter(query)), LEAD_CSV_COLUMNS, { filenameStem: 'leads', bom: query.bom });
   }
 
   @Get(':id')

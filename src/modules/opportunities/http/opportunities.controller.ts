@@ -5,16 +5,19 @@ import { RequirePermission } from '#src/kernel/auth/route-access.decorators';
 import { ApiIdParam } from '#src/kernel/http/api-id-param.decorator';
 import { ApiIfMatch } from '#src/kernel/http/api-if-match.decorator';
 import { ApiProblemResponses } from '#src/kernel/http/api-problem-responses.decorator';
+import { ApiCsvExport, sendCsvExport } from '#src/kernel/export';
 import { etagOf, ifMatchRevision } from '#src/kernel/http/etag';
 import { CreateOpportunity } from '../application/create-opportunity.use-case';
 import { DeleteOpportunity } from '../application/delete-opportunity.use-case';
 import { GetOpportunity } from '../application/get-opportunity.use-case';
 import { ListOpportunities } from '../application/list-opportunities.use-case';
 import { ReopenOpportunity } from '../application/reopen-opportunity.use-case';
+import { StreamOpportunities } from '../application/stream-opportunities.use-case';
 import { UpdateOpportunity } from '../application/update-opportunity.use-case';
 import type { Opportunity } from '../domain/opportunity';
 import { CreateOpportunityDto, ReopenOpportunityDto, UpdateOpportunityDto } from './opportunity-input.dto';
-import { OpportunityListQueryDto, toOpportunityListFilter } from './opportunity-list-query.dto';
+import { OPPORTUNITY_CSV_COLUMNS } from './opportunity-csv';
+import { OpportunityExportQueryDto, OpportunityListQueryDto, toOpportunityListFilter } from './opportunity-list-query.dto';
 import { OpportunityDto, OpportunityPageDto } from './opportunity.dto';
 
 // Response headers (ETag, Location) are stated in the operation descriptions rather than as
@@ -31,6 +34,7 @@ export class OpportunitiesController {
     private readonly updateOpportunity: UpdateOpportunity,
     private readonly deleteOpportunity: DeleteOpportunity,
     private readonly reopenOpportunity: ReopenOpportunity,
+    private readonly streamOpportunities: StreamOpportunities,
   ) {}
 
   @Get()
@@ -69,6 +73,24 @@ export class OpportunitiesController {
     const opportunity = await this.createOpportunity.execute(body);
     res.setHeader('Location', `/v1/opportunities/${opportunity.id}`);
     return respond(res, opportunity);
+  }
+
+  // Declared before GET :id, so `export` is never taken for an id.
+  @Get('export')
+  @RequirePermission('opportunities:export')
+  @ApiCsvExport('opportunities')
+  @ApiOperation({
+    operationId: 'exportOpportunities',
+    summary: 'Export opportunities as CSV',
+    description:
+      'Streams every opportunity in the caller\'s scope that matches the list filters as RFC 4180 CSV with a header row ' +
+      "(`bom=true` adds a UTF-8 byte order mark). Text cells that a spreadsheet would run as a formula are prefixed with `'`; " +
+      'money and probability stay numeric.',
+  })
+  @ApiProblemResponses(400)
+  async export(@Query() query: OpportunityExportQueryDto, @Res() res: Response): Promise<void> {
+    const rows = this.streamOpportunities.execute(toOpportunityListFilter(query));
+    await sendCsvExport(res, rows, OPPORTUNITY_CSV_COLUMNS, { filenameStem: 'opportunities', bom: query.bom });
   }
 
   @Get(':id')

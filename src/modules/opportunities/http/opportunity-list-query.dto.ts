@@ -1,4 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { CsvExportQueryDto } from '#src/kernel/export';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform, TransformFnParams, Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '#src/kernel/http/pagination';
@@ -136,3 +137,6 @@ export function toOpportunityListFilter(query: OpportunityFilterQueryDto): Oppor
   };
   return Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) as OpportunityListFilter;
 }
+
+/** GET /v1/opportunities/export: the list filters plus the CSV options. */
+export class OpportunityExportQueryDto extends IntersectionType(OpportunityFilterQueryDto, CsvExportQueryDto) {}
