@@ -25,6 +25,6 @@ module.exports = {
   moduleNameMapper: { '^#src/(.*)$': '<rootDir>/src/$1' },
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-  testTimeout: 30000,
+  testTimeout: 90000,
   maxWorkers: 2,
 };

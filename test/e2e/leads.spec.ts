@@ -513,7 +513,7 @@ describe('leads: /v1/leads', () => {
     });
 
     it('lets exactly one of 20 concurrent approvals with the same ETag win; the others get 412', async () => {
-      for (let round = 0; round < 3; round++) {
+      for (let round = 0; round < 20; round++) {
         const id = await leadIn('submitted');
         const requests = Array.from({ length: 20 }, () => request('POST', `/v1/leads/${id}/approve`, tokens.staff, { headers: { 'if-match': '"1"' } }));
         const replies = await Promise.all(requests.map(send));

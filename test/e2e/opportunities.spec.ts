@@ -467,7 +467,7 @@ describe('opportunities: /v1/opportunities and POST /v1/leads/{id}/convert', () 
 
   describe('If-Match under concurrency', () => {
     it('lets exactly one of 20 concurrent PATCHes with the same ETag win; the others get 412', async () => {
-      for (let round = 0; round < 3; round++) {
+      for (let round = 0; round < 20; round++) {
         const o = await opportunity();
         const requests = Array.from({ length: 20 }, (_, i) =>
           request('PATCH', `/v1/opportunities/${o.id}`, tokens.staff, { body: { name: `Writer ${i}`, stage: 'proposal' }, headers: { 'if-match': '"1"' } }),

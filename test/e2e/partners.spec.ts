@@ -385,7 +385,7 @@ describe('partners: /v1/partners', () => {
     it('lets exactly one of 20 concurrent PATCHes with the same If-Match win, round after round', async () => {
       const created = await create({ name: 'Contended' });
       const path = `/v1/partners/${created.id as string}`;
-      for (let round = 1; round <= 5; round++) {
+      for (let round = 1; round <= 20; round++) {
         // Barrier: every request is built before any is sent.
         const requests = Array.from({ length: 20 }, (_, i) =>
           request('PATCH', path, adminToken, { body: { region: `round ${round} writer ${i}` }, headers: { 'if-match': `"${round}"` } }),
