@@ -1,4 +1,5 @@
 import { DomainError } from '#src/kernel/errors/domain-error';
+import { decodeKeysetCursor, encodeKeysetCursor, KeysetValueKind } from '#src/kernel/http/keyset-cursor';
 import type { Lead } from './lead';
 import { nameSortKey } from './lead';
 import type { LeadStatus } from './lead-status';
@@ -76,51 +77,15 @@ export function sortValueOf(lead: Lead, field: LeadSortField): SortValue {
   }
 }
 
-interface CursorBody {
-  /** Sort the cursor belongs to, e.g. `-createdAt`. */
-  s: string;
-  /** Sort value: epoch ms for dates, the number, or the folded name. */
-  v: number | string;
-  i: string;
-}
-
-const sortName = (sort: LeadSort): string => `${sort.direction === -1 ? '-' : ''}${sort.field}`;
+const LEAD_CURSOR_KINDS: Readonly<Record<LeadSort['field'], KeysetValueKind>> = { createdAt: 'date', updatedAt: 'date', valueMinor: 'integer', companyName: 'string' };
 
 export function encodeLeadCursor(sort: LeadSort, position: LeadCursorPosition): string {
-  const v = position.value instanceof Date ? position.value.getTime() : position.value;
-  const body: CursorBody = { s: sortName(sort), v, i: position.id };
-  return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
-}
-
-function invalidCursor(message: string): DomainError {
-  return new DomainError('validation_failed', 'The cursor is not valid.', { errors: [{ field: '/cursor', message }] });
+  return encodeKeysetCursor(sort, position);
 }
 
 /** The position a cursor names; it must come from a list with the same sort. */
 export function decodeLeadCursor(cursor: string, sort: LeadSort): LeadCursorPosition {
-  let body: Partial<CursorBody>;
-  try {
-    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorBody>;
-  } catch {
-    throw invalidCursor('is not a cursor this API issued');
-  }
-  if (body === null || typeof body !== 'object' || typeof body.i !== 'string' || !/^[0-9a-f]{24}$/.test(body.i)) {
-    throw invalidCursor('is not a cursor this API issued');
-  }
-  if (body.s !== sortName(sort)) throw invalidCursor('belongs to a list with another sort order');
-  const { v } = body;
-  switch (sort.field) {
-    case 'createdAt':
-    case 'updatedAt':
-      if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw invalidCursor('is not a cursor this API issued');
-      return { value: new Date(v), id: body.i };
-    case 'valueMinor':
-      if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw invalidCursor('is not a cursor this API issued');
-      return { value: v, id: body.i };
-    case 'companyName':
-      if (typeof v !== 'string') throw invalidCursor('is not a cursor this API issued');
-      return { value: v, id: body.i };
-  }
+  return decodeKeysetCursor(cursor, sort, LEAD_CURSOR_KINDS[sort.field]);
 }
 
 /** Builds a page from limit+1 rows: the extra row only says "there is more". */

@@ -1,4 +1,5 @@
 import { DomainError } from '#src/kernel/errors/domain-error';
+import { decodeKeysetCursor, encodeKeysetCursor, KeysetValueKind } from '#src/kernel/http/keyset-cursor';
 import { nameSortKey, Opportunity } from './opportunity';
 import type { OpportunityStage } from './opportunity-stage';
 
@@ -92,52 +93,15 @@ export function sortValueOf(opportunity: Opportunity, field: OpportunitySortFiel
   }
 }
 
-interface CursorBody {
-  /** Sort the cursor belongs to, e.g. `-createdAt`. */
-  s: string;
-  /** Sort value: epoch ms for dates, the number, or the string key. */
-  v: number | string;
-  i: string;
-}
-
-const sortName = (sort: OpportunitySort): string => `${sort.direction === -1 ? '-' : ''}${sort.field}`;
+const OPPORTUNITY_CURSOR_KINDS: Readonly<Record<OpportunitySort['field'], KeysetValueKind>> = { createdAt: 'date', updatedAt: 'date', amountMinor: 'integer', name: 'string', expectedCloseDate: 'string' };
 
 export function encodeOpportunityCursor(sort: OpportunitySort, position: OpportunityCursorPosition): string {
-  const v = position.value instanceof Date ? position.value.getTime() : position.value;
-  const body: CursorBody = { s: sortName(sort), v, i: position.id };
-  return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
-}
-
-function invalidCursor(message: string): DomainError {
-  return new DomainError('validation_failed', 'The cursor is not valid.', { errors: [{ field: '/cursor', message }] });
+  return encodeKeysetCursor(sort, position);
 }
 
 /** The position a cursor names; it must come from a list with the same sort. */
 export function decodeOpportunityCursor(cursor: string, sort: OpportunitySort): OpportunityCursorPosition {
-  let body: Partial<CursorBody> | null;
-  try {
-    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorBody> | null;
-  } catch {
-    throw invalidCursor('is not a cursor this API issued');
-  }
-  if (body === null || typeof body !== 'object' || typeof body.i !== 'string' || !/^[0-9a-f]{24}$/.test(body.i)) {
-    throw invalidCursor('is not a cursor this API issued');
-  }
-  if (body.s !== sortName(sort)) throw invalidCursor('belongs to a list with another sort order');
-  const { v } = body;
-  switch (sort.field) {
-    case 'createdAt':
-    case 'updatedAt':
-      if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw invalidCursor('is not a cursor this API issued');
-      return { value: new Date(v), id: body.i };
-    case 'amountMinor':
-      if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw invalidCursor('is not a cursor this API issued');
-      return { value: v, id: body.i };
-    case 'name':
-    case 'expectedCloseDate':
-      if (typeof v !== 'string') throw invalidCursor('is not a cursor this API issued');
-      return { value: v, id: body.i };
-  }
+  return decodeKeysetCursor(cursor, sort, OPPORTUNITY_CURSOR_KINDS[sort.field]);
 }
 
 /** Builds a page from limit+1 rows: the extra row only says "there is more". */
