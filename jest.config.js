@@ -6,8 +6,8 @@ module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'],
-  // jose is published as ESM only; jest's CommonJS runtime gets it transpiled like our sources.
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // jose and canonicalize are published as ESM only; jest's CommonJS runtime gets them transpiled like our sources.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|canonicalize)/)'],
   transform: {
     '^.+\\.(ts|js|mjs)$': [
       '@swc/jest',
