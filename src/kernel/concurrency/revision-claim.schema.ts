@@ -18,6 +18,8 @@ export class RevisionClaimRecord {
 
   @Prop({ type: Number, required: true, min: 1 })
   revision!: number;
+
+  createdAt!: Date;
 }
 
 export const RevisionClaimSchema = SchemaFactory.createForClass(RevisionClaimRecord);

@@ -9,14 +9,30 @@ import { RevisionClaimRecord } from './revision-claim.schema';
 
 const ATTEMPTS_WITHOUT_IF_MATCH = 3;
 const RETRY_DELAY_MS = 15;
+/**
+ * A claim whose revision the resource still has not reached this long after it was taken belongs
+ * to a writer that died between claim and write (a crash, a kill during deploy). Far beyond any
+ * real write (the driver gives up on a socket long before), so a slow live writer is never robbed.
+ */
+export const STALE_REVISION_CLAIM_MS = 60_000;
 
 /** Claims the step of a resource to a revision; exactly one concurrent claimant wins. */
 @Injectable()
 export class RevisionClaims {
   constructor(@InjectModel(RevisionClaimRecord.name) private readonly claims: Model<RevisionClaimRecord>) {}
 
-  /** True when this caller now owns `revision` of `resource`; false when another writer does. */
+  /**
+   * True when this caller now owns `revision` of `resource`; false when another writer does.
+   * Call it only for the revision after the one just read: an existing claim is then either a
+   * live concurrent writer or an abandoned one, and an abandoned one is taken over.
+   */
   async claim(resource: string, revision: number): Promise<boolean> {
+    if (await this.insertClaim(resource, revision)) return true;
+    if (!(await this.retireAbandoned(resource, revision))) return false;
+    return this.insertClaim(resource, revision);
+  }
+
+  private async insertClaim(resource: string, revision: number): Promise<boolean> {
     try {
       await this.claims.create({ resource, revision });
       return true;
@@ -24,6 +40,19 @@ export class RevisionClaims {
       if (isDuplicateKeyError(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * Deletes the claim on (resource, revision) when it is older than STALE_REVISION_CLAIM_MS. The
+   * delete names that claim's own _id, so of several callers retiring it at once none can delete
+   * the fresh claim another has just inserted: they all race for the re-insert, and one wins.
+   */
+  private async retireAbandoned(resource: string, revision: number): Promise<boolean> {
+    const existing = await this.claims.findOne({ resource: { $eq: resource }, revision: { $eq: revision } }, { _id: 1, createdAt: 1 }).lean();
+    if (!existing) return true; // given back since our insert
+    if (Date.now() - existing.createdAt.getTime() < STALE_REVISION_CLAIM_MS) return false;
+    await this.claims.deleteOne({ _id: existing._id });
+    return true;
   }
 
   /**
