@@ -16,6 +16,12 @@ import { anOpportunity } from '../factories/opportunities';
 import { aPartner } from '../factories/partners';
 import { aTenant, TenantFixture } from '../factories/tenants';
 import { startTestApp, TestApp } from '../utils/test-app';
+// Test-side only: to leave a conversion cut off after its first step.
+import { getModelToken } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { INTERRUPTED_CONVERSION_MS } from '#src/modules/opportunities/application/convert-lead.use-case';
+import { OpportunityRepository } from '#src/modules/opportunities/domain/opportunity';
+import { OpportunityRecord } from '#src/modules/opportunities/infrastructure/opportunity.schema';
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -702,6 +708,35 @@ describe('opportunities: /v1/opportunities and POST /v1/leads/{id}/convert', () 
       });
       expect((await call('GET', `/v1/leads/${lead.id}`, tokens.staff)).body).toMatchObject({ status: 'approved' });
       expect((await convert(lead.id, tokens.admin)).status).toBe(201);
+    });
+
+    it('finishes a conversion that died between its two steps, and leaves a live one alone', async () => {
+      // Step one of a conversion that never reached step two: the opportunity holds the lead, the lead is still approved.
+      const cutOff = async (lead: LeadView, ageMs: number): Promise<string> =>
+        t.app.get(RequestContext).runInTenant(acme.tenant.id, 'test:interrupted-conversion', async () => {
+          const repository = t.app.get(OpportunityRepository);
+          const id = repository.newId();
+          const at = new Date(Date.now() - ageMs);
+          await repository.insert({
+            id, name: lead.companyName, amountMinor: 1, currency: 'EUR', stage: 'prospecting', probability: 10,
+            partnerId: lead.partnerId, ownerId: lead.ownerId, leadId: lead.id, stageHistory: [{ to: 'prospecting', by: SUB.staff, at }],
+          });
+          await t.app.get<Model<unknown>>(getModelToken(OpportunityRecord.name)).updateOne({ _id: id }, { $set: { createdAt: at } }, { timestamps: false, overwriteImmutable: true });
+          return id;
+        });
+
+      const live = await approvedLead();
+      await cutOff(live, 1_000);
+      expectProblem(await convert(live.id, tokens.staff), 409, 'lead_already_converted');
+      expect((await call('GET', `/v1/leads/${live.id}`, tokens.staff)).body).toMatchObject({ status: 'approved' });
+
+      const dead = await approvedLead();
+      const orphan = await cutOff(dead, INTERRUPTED_CONVERSION_MS + 5_000);
+      expectProblem(await convert(dead.id, tokens.staff), 409, 'lead_already_converted');
+      const read = await call('GET', `/v1/leads/${dead.id}`, tokens.staff);
+      expect(read.body).toMatchObject({ status: 'converted', convertedOpportunityId: orphan });
+      expect((read.body.statusHistory as Row[]).at(-1)).toMatchObject({ from: 'approved', to: 'converted', by: SUB.staff });
+      expect((await call('GET', `/v1/opportunities/${orphan}`, tokens.staff)).status).toBe(200);
     });
 
     it('converts a lead exactly once when 20 requests race for it, round after round', async () => {

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { RowScope } from '#src/kernel/auth/row-scope';
+import { STALE_REVISION_CLAIM_MS } from '#src/kernel/concurrency/revision-claims';
 import { DomainError } from '#src/kernel/errors/domain-error';
 import { FindLeadForConversion, LeadForConversion, MarkLeadConverted } from '#src/modules/leads';
-import { normalizeText, openingEntry, openingOf, Opportunity, OpportunityRepository } from '../domain/opportunity';
+import { NewOpportunity, normalizeText, openingEntry, openingOf, Opportunity, OpportunityRepository } from '../domain/opportunity';
 import { leadAlreadyConverted, leadNotApproved, tenantSideOnly } from '../domain/opportunity.errors';
 import type { OpportunityStage } from '../domain/opportunity-stage';
 import { OpportunityCaller } from './opportunity-caller';
+
+/** Older than this, an opportunity whose lead is still approved was left by a conversion that died. */
+export const INTERRUPTED_CONVERSION_MS = STALE_REVISION_CLAIM_MS;
 
 /** What the caller may choose for the new opportunity; everything else comes from the lead. */
 export interface ConversionOptions {
@@ -46,7 +50,7 @@ export class ConvertLead {
     assertConvertible(lead);
     const by = this.caller.by;
     const expectedCloseDate = options.expectedCloseDate ?? lead.expectedCloseDate;
-    const opportunity = await this.opportunities.insert({
+    const opportunity = await this.insertOnce(lead, {
       id: this.opportunities.newId(),
       name: options.name === undefined ? lead.companyName : normalizeText(options.name),
       amountMinor: lead.valueMinor,
@@ -65,6 +69,33 @@ export class ConvertLead {
       throw leadChangedMeanwhile(error);
     }
     return opportunity;
+  }
+
+  /** The insert that decides convert-once; on losing it, finishes a conversion that was cut off. */
+  private async insertOnce(lead: LeadForConversion, opportunity: NewOpportunity): Promise<Opportunity> {
+    try {
+      return await this.opportunities.insert(opportunity);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'lead_already_converted') await this.finishInterrupted(lead);
+      throw error;
+    }
+  }
+
+  /**
+   * The lead is still approved but an opportunity already holds it: either another conversion is
+   * between its two steps right now, or one died there (a crash, a kill during deploy) and the lead
+   * would otherwise stay approved, unconvertible and later expire. Once the opportunity is older
+   * than any live conversion takes, record the conversion it stands for. A live one is left alone:
+   * marking its lead first would make it discard its own opportunity.
+   */
+  private async finishInterrupted(lead: LeadForConversion): Promise<void> {
+    const holder = await this.opportunities.findByLead(lead.id);
+    if (!holder || Date.now() - holder.createdAt.getTime() < INTERRUPTED_CONVERSION_MS) return;
+    try {
+      await this.markConverted.execute(lead.id, holder.id, lead.revision);
+    } catch {
+      // Someone else finished it, or the lead moved on: either way the answer stays "already converted".
+    }
   }
 }
 

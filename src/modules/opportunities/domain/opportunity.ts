@@ -267,4 +267,7 @@ export abstract class OpportunityRepository {
   abstract markDeleted(id: string, revision: number, at: Date): Promise<void>;
   /** Removes an opportunity outright: only to undo a conversion the lead could not record. */
   abstract discard(id: string): Promise<void>;
+
+  /** The opportunity converted from this lead, deleted or not (the lead's unique key), in any row scope. */
+  abstract findByLead(leadId: string): Promise<Opportunity | undefined>;
 }

@@ -172,4 +172,9 @@ export class MongooseOpportunityRepository extends OpportunityRepository {
   async discard(id: string): Promise<void> {
     await this.opportunities.deleteOne({ _id: { $eq: id } });
   }
+
+  async findByLead(leadId: string): Promise<Opportunity | undefined> {
+    const doc = await this.opportunities.findOne({ leadKey: { $eq: `lead:${leadId}` } }).lean();
+    return doc ? toOpportunity(doc) : undefined;
+  }
 }
