@@ -74,4 +74,15 @@ describe('loadConfig', () => {
     expect(config.auth.audience).toBe('https://api.partnerportal.local');
     expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('silent');
   });
+
+  it('runs the lead expiry job hourly, except under test, and lets LEAD_EXPIRY_JOB decide', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).jobs.leadExpiry).toEqual({ enabled: true, intervalSeconds: 3600 });
+    expect(loadConfig({ NODE_ENV: 'test' }).jobs.leadExpiry.enabled).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test', LEAD_EXPIRY_JOB: 'on', LEAD_EXPIRY_INTERVAL_SECONDS: '30' }).jobs.leadExpiry).toEqual({ enabled: true, intervalSeconds: 30 });
+    expect(loadConfig({ NODE_ENV: 'development', LEAD_EXPIRY_JOB: 'off' }).jobs.leadExpiry.enabled).toBe(false);
+    expect(problemsOf({ NODE_ENV: 'test', LEAD_EXPIRY_JOB: 'yes', LEAD_EXPIRY_INTERVAL_SECONDS: '0' })).toEqual([
+      expect.stringContaining('LEAD_EXPIRY_JOB'),
+      expect.stringContaining('LEAD_EXPIRY_INTERVAL_SECONDS'),
+    ]);
+  });
 });

@@ -27,6 +27,10 @@ export interface AppConfig {
     readonly jwksUri: string;
   };
   readonly logLevel: LogLevel;
+  readonly jobs: {
+    /** The lead expiry job (docs in src/modules/leads/README.md): on except under NODE_ENV=test, unless LEAD_EXPIRY_JOB says. */
+    readonly leadExpiry: { readonly enabled: boolean; readonly intervalSeconds: number };
+  };
 }
 
 export const DEV_ISSUER_URL = 'http://127.0.0.1:3001/';
@@ -68,6 +72,16 @@ class EnvironmentVariables {
   @IsOptional()
   @IsIn(LOG_LEVELS)
   LOG_LEVEL?: LogLevel;
+
+  @IsOptional()
+  @IsIn(['on', 'off'])
+  LEAD_EXPIRY_JOB?: 'on' | 'off';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  LEAD_EXPIRY_INTERVAL_SECONDS = 3600;
 }
 
 /** Thrown when the environment is unusable; lists every problem at once. */
@@ -134,6 +148,12 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       jwksUri: env.AUTH_JWKS_URI ?? `${issuerUrl}.well-known/jwks.json`,
     },
     logLevel: env.LOG_LEVEL ?? defaultLogLevel(env.NODE_ENV),
+    jobs: {
+      leadExpiry: {
+        enabled: env.LEAD_EXPIRY_JOB === undefined ? env.NODE_ENV !== 'test' : env.LEAD_EXPIRY_JOB === 'on',
+        intervalSeconds: env.LEAD_EXPIRY_INTERVAL_SECONDS,
+      },
+    },
   };
 }
 

@@ -5,12 +5,12 @@ import { APP_CONFIG } from '#src/config/config.module';
 import { ROOT_LOGGER } from '#src/kernel/logging/logging.module';
 import { ExpireLeads } from '../application/expire-leads.use-case';
 
-const DEFAULT_INTERVAL_SECONDS = 3600;
 const FIRST_RUN_DELAY_MS = 60_000;
 
 /**
  * Runs ExpireLeads every LEAD_EXPIRY_INTERVAL_SECONDS (default hourly). On by default, except under
- * NODE_ENV=test, where LEAD_EXPIRY_JOB=on enables it; LEAD_EXPIRY_JOB=off disables it anywhere.
+ * NODE_ENV=test, where LEAD_EXPIRY_JOB=on enables it; LEAD_EXPIRY_JOB=off disables it anywhere
+ * (both validated in AppConfig).
  * Several instances may run it at once: each expiry is a revision claim, so a lead expires once.
  * Timers are unref'd, so they never keep a CLI process alive.
  */
@@ -26,15 +26,12 @@ export class LeadExpiryScheduler implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   get enabled(): boolean {
-    const flag = process.env.LEAD_EXPIRY_JOB;
-    if (flag === 'off') return false;
-    return flag === 'on' || this.config.nodeEnv !== 'test';
+    return this.config.jobs.leadExpiry.enabled;
   }
 
   onApplicationBootstrap(): void {
     if (!this.enabled) return;
-    const seconds = Number(process.env.LEAD_EXPIRY_INTERVAL_SECONDS ?? DEFAULT_INTERVAL_SECONDS);
-    const intervalMs = Number.isInteger(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_INTERVAL_SECONDS * 1000;
+    const intervalMs = this.config.jobs.leadExpiry.intervalSeconds * 1000;
     this.timer = setTimeout(() => {
       this.tick();
       this.timer = setInterval(() => this.tick(), intervalMs);
