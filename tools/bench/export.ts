@@ -210,9 +210,20 @@ class RecordCounter {
   }
 }
 
+/** The API under test; `fresh()` replaces it with a newly started process and returns that. */
+export interface ApiUnderTest {
+  readonly baseUrl: string;
+  readonly pid: number;
+  fresh(): Promise<{ baseUrl: string; pid: number }>;
+}
+
+/**
+ * Seeds the rows through the current API process, then measures the export in a freshly started
+ * one, so the figures show what the export itself costs, not what earlier load left behind.
+ */
 export async function benchmarkExport(
   target: ExportTarget,
-  api: { baseUrl: string; pid: number },
+  api: ApiUnderTest,
   database: { uri: string; pid: number },
   auth: Record<string, string>,
   context: SeedContext,
@@ -257,11 +268,12 @@ export async function benchmarkExport(
     await client.close();
   }
 
-  const before = memoryOf(api.pid);
+  const exporter = await api.fresh();
+  const before = memoryOf(exporter.pid);
   let peakRss = before?.rssMb ?? NaN;
   let dbPeakRss = memoryOf(database.pid)?.rssMb ?? NaN;
   const sample = (): void => {
-    const now = memoryOf(api.pid);
+    const now = memoryOf(exporter.pid);
     if (now && !(now.rssMb <= peakRss)) peakRss = now.rssMb;
     const db = memoryOf(database.pid);
     if (db && !(db.rssMb <= dbPeakRss)) dbPeakRss = db.rssMb;
@@ -272,7 +284,7 @@ export async function benchmarkExport(
   const started = performance.now();
   let firstByte = NaN;
   try {
-    const res = await fetch(`${api.baseUrl}${target.exportPath}`, { headers: auth, signal: AbortSignal.timeout(settings.timeoutMs) });
+    const res = await fetch(`${exporter.baseUrl}${target.exportPath}`, { headers: auth, signal: AbortSignal.timeout(settings.timeoutMs) });
     if (res.status !== 200 || !res.body) throw new Error(`${label} answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
     if (!res.headers.get('content-type')?.startsWith('text/csv')) throw new Error(`${label} sent ${res.headers.get('content-type')}, not text/csv`);
     for await (const chunk of res.body) {
@@ -284,7 +296,7 @@ export async function benchmarkExport(
   }
   const seconds = (performance.now() - started) / 1000;
   sample();
-  const after = memoryOf(api.pid);
+  const after = memoryOf(exporter.pid);
   return {
     kind: 'measured',
     label,

@@ -2,7 +2,7 @@
 // exit path, and the API child process. ESM run by Node 24 directly: erasable TypeScript only.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -117,6 +117,14 @@ export async function ensureBuilt(root: string): Promise<void> {
   }
 }
 
+export interface ApiOptions {
+  readonly timeoutMs?: number;
+  /** Extra Node.js flags for the API process only (e.g. --trace-gc while investigating memory). */
+  readonly nodeArgs?: readonly string[];
+  /** Also append everything the API writes to this file. */
+  readonly logFile?: string;
+}
+
 export interface ApiProcess {
   readonly pid: number;
   readonly baseUrl: string;
@@ -126,20 +134,35 @@ export interface ApiProcess {
 }
 
 /**
- * Starts the built API (node dist/main.js) on a free loopback port and waits until
+ * Starts the built API (node with the flags of `npm start`, dist/main.js) on a free loopback port and waits until
  * /health/ready answers 200. The child exits with this process (see exit-with-parent.ts).
  */
-export async function startApi(root: string, env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<ApiProcess> {
+/**
+ * The Node.js flags `npm start` runs the API with (package.json scripts.start, between `node` and
+ * `dist/main.js`), so the benchmark measures the process as production runs it.
+ */
+export function startFlags(root: string): string[] {
+  const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+  const match = /^node((?:\s+--[^\s]+)*)\s+dist\/main\.js$/.exec(scripts.start ?? '');
+  if (!match) throw new Error(`package.json scripts.start must be "node [--flags] dist/main.js", not ${JSON.stringify(scripts.start)}`);
+  return match[1].split(/\s+/).filter((flag) => flag !== '');
+}
+
+export async function startApi(root: string, env: NodeJS.ProcessEnv, options: ApiOptions = {}): Promise<ApiProcess> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const port = await freePort();
   const preload = join(root, 'tools', 'bench', 'exit-with-parent.ts');
-  const child: ChildProcess = spawn(process.execPath, ['--import', preload, join('dist', 'main.js')], {
+  const args = [...startFlags(root), ...(options.nodeArgs ?? []), '--import', preload, join('dist', 'main.js')];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: root,
     env: { ...env, PORT: String(port) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let tail = '';
+  const logFile = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const keep = (b: Buffer): void => {
     tail = (tail + b.toString()).slice(-TAIL_BYTES);
+    logFile?.write(b);
   };
   // Always drain the pipes: a full pipe would block the API's logger and skew the figures.
   child.stdout?.on('data', keep);

@@ -5,13 +5,14 @@
 //   1. throughput and latency (autocannon) of GET /health/live (the baseline), GET /v1/me and
 //      GET /v1/partners?limit=50 (200 partners seeded), each also as a ratio to the baseline;
 //   2. every CSV export route that exists (GET /v1/leads/export, /v1/opportunities/export): N
-//      rows seeded straight into the collection, streamed over HTTP and counted, with the API's
-//      memory sampled every 100 ms.
+//      rows seeded straight into the collection, then streamed over HTTP from a freshly started
+//      API process and counted, with that process's memory sampled every 100 ms.
 // Prints Markdown tables on stdout, progress on stderr. Settings (environment):
 //   BENCH_DURATION_S=5  BENCH_WARMUP_S=1  BENCH_CONNECTIONS=10  BENCH_PARTNERS=200
 //   BENCH_EXPORT_ROWS=1000000  BENCH_SEED_BATCH=10000  BENCH_EXPORT_TIMEOUT_S=900
 //   BENCH_EXPORTS=leads,opportunities (or "none")  BENCH_TIMEOUT_S=3600 (the whole run)
 //   BENCH_LEADS_BODY / BENCH_OPPORTUNITIES_BODY: JSON body for the template row's POST
+//   BENCH_API_NODE_ARGS="--trace-gc" (extra Node flags for the API only)  BENCH_API_LOG=file (API output)
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,10 @@ const settings = {
   seedBatch: intSetting(env, 'BENCH_SEED_BATCH', 10_000),
   exportTimeoutMs: intSetting(env, 'BENCH_EXPORT_TIMEOUT_S', 900) * 1000,
   timeoutMs: intSetting(env, 'BENCH_TIMEOUT_S', 3600) * 1000,
+  apiOptions: {
+    nodeArgs: (env.BENCH_API_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== ''),
+    logFile: env.BENCH_API_LOG || undefined,
+  },
   exports: (env.BENCH_EXPORTS ?? 'leads,opportunities')
     .split(',')
     .map((s) => s.trim())
@@ -97,7 +102,7 @@ async function main(): Promise<void> {
   if (created.code !== 0) throw new Error(`tenants:create failed (exit ${created.code}): ${created.stderr}`);
   log(`tenant: ${created.stdout.trim()}`);
 
-  const api = await startApi(root, apiEnv);
+  let api = await startApi(root, apiEnv, settings.apiOptions);
   cleanup.add('API', () => api.stop());
   log(`API pid ${api.pid} on ${api.baseUrl}`);
   const idleRss = memoryOf(api.pid)?.rssMb ?? NaN;
@@ -122,7 +127,17 @@ async function main(): Promise<void> {
 
   const exports: ExportOutcome[] = [];
   for (const target of EXPORT_TARGETS.filter((t) => settings.exports.includes(t.name))) {
-    const outcome = await benchmarkExport(target, api, { uri: mongodbUri, pid: db.pid }, auth, { activePartnerId, adminSub: ADMIN_SUB }, {
+    const apiUnderTest = {
+      baseUrl: api.baseUrl,
+      pid: api.pid,
+      fresh: async () => {
+        await api.stop();
+        api = await startApi(root, apiEnv, settings.apiOptions);
+        log(`fresh API pid ${api.pid} for the export`);
+        return api;
+      },
+    };
+    const outcome = await benchmarkExport(target, apiUnderTest, { uri: mongodbUri, pid: db.pid }, auth, { activePartnerId, adminSub: ADMIN_SUB }, {
       rows: settings.exportRows,
       seedBatch: settings.seedBatch,
       timeoutMs: settings.exportTimeoutMs,

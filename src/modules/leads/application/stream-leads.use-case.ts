@@ -1,11 +1,12 @@
+import { CURSOR_EXPORT_BATCH_SIZE } from '#src/kernel/export';
 import { Injectable } from '@nestjs/common';
 import { RowScope } from '#src/kernel/auth/row-scope';
 import { LeadRepository, LeadView, viewOf } from '../domain/lead';
 import { LeadListFilter, LeadSort } from '../domain/lead-list';
 import { LeadCaller } from './lead-caller';
 
-/** Leads are read from the database this many at a time while an export streams. */
-export const EXPORT_BATCH_SIZE = 500;
+/** Leads are read from the database this many at a time while an export streams (see the kernel's reason). */
+export const EXPORT_BATCH_SIZE = CURSOR_EXPORT_BATCH_SIZE;
 
 /**
  * For CSV export: every lead matching `filter` in the caller's row scope for leads:export, in

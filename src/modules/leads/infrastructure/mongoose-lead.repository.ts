@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types, UpdateQuery } from 'mongoose';
+import { cursorRows } from '#src/kernel/export';
 import { isLeadId, Lead, LeadContact, LeadRepository, LeadWrite, nameSortKey, NewLead, RowFilter } from '../domain/lead';
 import { LeadListFilter, LeadPageRequest, LeadSort, LeadSortField } from '../domain/lead-list';
 import type { LeadStatusChange } from '../domain/lead-status';
@@ -146,12 +147,8 @@ export class MongooseLeadRepository extends LeadRepository {
     const query = this.leads.find({ $and: [scope, filterConditions(filter)] });
     // Unsorted unless asked: FerretDB sorts in memory, so a sorted export of a million rows would
     // be held in the database before the first byte (measured by npm run bench).
-    const cursor = (sort ? query.sort(sortSpec(sort)) : query).lean().cursor({ batchSize });
-    try {
-      for await (const doc of cursor) yield toLead(doc as LeadRecord);
-    } finally {
-      await cursor.close();
-    }
+    const rows = cursorRows(() => (sort ? query.sort(sortSpec(sort)) : query).lean().cursor({ batchSize }));
+    for await (const doc of rows) yield toLead(doc as LeadRecord);
   }
 
   async applyRevision(id: string, revision: number, changes: LeadWrite): Promise<Lead | undefined> {

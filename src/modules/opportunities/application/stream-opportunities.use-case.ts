@@ -1,10 +1,11 @@
+import { CURSOR_EXPORT_BATCH_SIZE } from '#src/kernel/export';
 import { Injectable } from '@nestjs/common';
 import { RowScope } from '#src/kernel/auth/row-scope';
 import { OpportunityRepository, OpportunityView } from '../domain/opportunity';
 import { OpportunityListFilter, parseOpportunitySort } from '../domain/opportunity-list';
 
-/** Opportunities are read from the database this many at a time while an export streams. */
-export const OPPORTUNITY_EXPORT_BATCH_SIZE = 500;
+/** Opportunities are read from the database this many at a time while an export streams (see the kernel's reason). */
+export const OPPORTUNITY_EXPORT_BATCH_SIZE = CURSOR_EXPORT_BATCH_SIZE;
 
 export interface OpportunityStreamOptions {
   /** A list sort (`createdAt`, `-amountMinor`, …); without one, id order (cheapest on FerretDB). */
