@@ -3,6 +3,8 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { AuditChangeInterceptor } from './kernel/audit/audit-change.interceptor';
+import { AuditModule } from './kernel/audit/audit.module';
 import { AuthModule } from './kernel/auth/auth.module';
 import { RowScopeModule } from './kernel/auth/row-scope.module';
 import { ConcurrencyModule } from './kernel/concurrency/concurrency.module';
@@ -44,6 +46,7 @@ export class AppModule {
         ContextModule,
         DatabaseModule,
         ConcurrencyModule,
+        AuditModule,
         IdempotencyModule,
         AuthModule,
         RowScopeModule,
@@ -62,6 +65,8 @@ export class AppModule {
         { provide: APP_PIPE, useFactory: createValidationPipe },
         // First interceptor = outermost: a replayed request runs none of the others.
         { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
+        // Inside it: a replay changed nothing, so it records no change event.
+        { provide: APP_INTERCEPTOR, useExisting: AuditChangeInterceptor },
         { provide: APP_INTERCEPTOR, useClass: UndeclaredQueryInterceptor },
       ],
     };

@@ -4,7 +4,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule, AppModuleOptions } from './app.module';
+import { createAuditAccessMiddleware } from './kernel/audit/audit-access.middleware';
+import { AuditWriter } from './kernel/audit/audit-writer';
 import { createContextMiddleware } from './kernel/context/context.middleware';
+import { RequestContext } from './kernel/context/request-context';
 import { ROUTE_TABLE, RouteTableRef } from './kernel/errors/problem-details.filter';
 import { installClientErrorHandler } from './kernel/http/client-error.handler';
 import { createJsonBodyMiddleware } from './kernel/http/json-body.middleware';
@@ -45,10 +48,12 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
 export function configureApp(app: NestExpressApplication, logger: Logger): void {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  // Order matters: id first, then the access log, then the context, then the body.
+  // Order matters: id first, then the access log, then the context and the audit trail's access
+  // record (which reads the context when the response ends), then the body.
   app.use(requestIdMiddleware);
   app.use(createHttpLoggerMiddleware(logger));
   app.use(createContextMiddleware());
+  app.use(createAuditAccessMiddleware(app.get(AuditWriter), app.get(RequestContext)));
   app.use(createJsonBodyMiddleware());
   app.setGlobalPrefix(API_PREFIX, { exclude: UNVERSIONED_ROUTES });
   app.enableShutdownHooks();

@@ -24,7 +24,7 @@ describe('revision claims (real database)', () => {
     connection.plugin(createTenantPlugin(ctx, { warn: () => undefined }));
     model = connection.model<RevisionClaimRecord>('RevisionClaimSpec', RevisionClaimSchema.clone());
     await model.syncIndexes();
-    claims = new RevisionClaims(model);
+    claims = new RevisionClaims(model, ctx);
   });
 
   afterAll(async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
+import { RequestContext } from '../context/request-context';
 import { isDuplicateKeyError } from '../database/database-errors';
 import { DomainError } from '../errors/domain-error';
 import { assertIfMatch, preconditionFailed } from '../http/etag';
@@ -19,7 +20,10 @@ export const STALE_REVISION_CLAIM_MS = 60_000;
 /** Claims the step of a resource to a revision; exactly one concurrent claimant wins. */
 @Injectable()
 export class RevisionClaims {
-  constructor(@InjectModel(RevisionClaimRecord.name) private readonly claims: Model<RevisionClaimRecord>) {}
+  constructor(
+    @InjectModel(RevisionClaimRecord.name) private readonly claims: Model<RevisionClaimRecord>,
+    private readonly context: RequestContext,
+  ) {}
 
   /**
    * True when this caller now owns `revision` of `resource`; false when another writer does.
@@ -72,7 +76,10 @@ export class RevisionClaims {
       const next = current.revision + 1;
       if (await this.claim(resource, next)) {
         try {
-          return await write(current, next);
+          const result = await write(current, next);
+          // The audit trail's before/after (the audit interceptor turns it into a field diff).
+          this.context.noteChange({ resource, before: current, after: result });
+          return result;
         } catch (error) {
           await this.claims.deleteOne({ resource: { $eq: resource }, revision: next });
           throw error;

@@ -28,6 +28,15 @@ interface ContextStore extends ClsStore {
   ability?: AppAbility;
   /** Set only inside runCrossTenant(): why tenant scoping is deliberately lifted. */
   crossTenantReason?: string;
+  /** Versioned resources this request changed, for its audit event (see noteChange). */
+  changes?: NotedChange[];
+}
+
+/** One change of a versioned resource: `resource` is `<kind>:<id>`; before/after are domain values. */
+export interface NotedChange {
+  readonly resource: string;
+  readonly before: unknown;
+  readonly after: unknown;
 }
 
 /** Raised when code needs a tenant but runs outside any tenant context: a bug, never user input. */
@@ -109,6 +118,18 @@ export class RequestContext {
   bindAccess(permissions: readonly Permission[], ability: AppAbility): void {
     this.cls.set('permissions', permissions);
     this.cls.set('ability', ability);
+  }
+
+  /** Recorded by RevisionClaims for every change it applies; the audit interceptor reads them. */
+  noteChange(change: NotedChange): void {
+    if (!this.cls.isActive()) return;
+    const changes = this.cls.get('changes') ?? [];
+    changes.push(change);
+    this.cls.set('changes', changes);
+  }
+
+  get notedChanges(): readonly NotedChange[] {
+    return this.cls.isActive() ? (this.cls.get('changes') ?? []) : [];
   }
 
   bindIp(ip: string | undefined): void {

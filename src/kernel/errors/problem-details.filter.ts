@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, NotFoundException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { AUDIT_DENIAL_LOCAL } from '../audit/audit-access.middleware';
 import { ROOT_LOGGER } from '../logging/logging.module';
 import { requestIdOf } from '../http/request-id.middleware';
 import { isDatabaseUnavailable } from '../database/database-errors';
@@ -43,6 +44,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     } else if (error.code === 'database_unavailable') {
       this.logger.warn({ err: exception, requestId }, 'database unavailable');
     }
+    // For the audit trail's access record (audit-access.middleware.ts).
+    res.locals[AUDIT_DENIAL_LOCAL] = { code: error.code, ...(error.options.logReason ? { reason: error.options.logReason } : {}) };
     if (res.headersSent) {
       res.destroy();
       return;

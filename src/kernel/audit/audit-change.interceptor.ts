@@ -1,0 +1,101 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import type { Request, Response } from 'express';
+import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
+import { RequestContext } from '../context/request-context';
+import { DomainError } from '../errors/domain-error';
+import { ERROR_CATALOGUE } from '../errors/error-catalogue';
+import { routeAction } from './audit-action';
+import { fieldChanges } from './audit-diff';
+import type { AuditEventDraft, AuditFieldChange, AuditTarget } from './audit-event';
+import { auditActorOf, auditRequestContextOf, resultOf } from './audit-request';
+import { AuditWriter, newAuditSource } from './audit-writer';
+
+const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+
+/**
+ * Records every change made through the API as one chained `change` event (the design card):
+ * the intent is stored before the handler runs and the outcome, with the field-level diff,
+ * before the response leaves, so no 2xx is sent for a change the trail does not hold. Registered
+ * inside the idempotency interceptor: a replayed response changed nothing and records nothing.
+ * Requests refused before this point (authentication, permissions, validation) are denials,
+ * recorded by the access middleware.
+ */
+@Injectable()
+export class AuditChangeInterceptor implements NestInterceptor {
+  constructor(
+    private readonly writer: AuditWriter,
+    private readonly context: RequestContext,
+  ) {}
+
+  intercept(execution: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const req = execution.switchToHttp().getRequest<Request>();
+    const stream = this.context.tenantId;
+    if (!MUTATING.has(req.method) || stream === undefined) return next.handle();
+
+    const started = Date.now();
+    const route = auditRequestContextOf(req).route ?? req.path;
+    const { action, targetType, idParam } = routeAction(req.method, route);
+    const idFromPath = idParam ? (req.params as Record<string, string | undefined>)[idParam] : undefined;
+    const base: AuditEventDraft = {
+      time: new Date(started).toISOString(),
+      type: 'change',
+      action,
+      actor: auditActorOf(this.context),
+      target: { type: targetType, id: idFromPath ?? null },
+      context: auditRequestContextOf(req),
+      outcome: { result: 'unknown' },
+      source: newAuditSource('change'),
+    };
+    const declaredStatus = Reflect.getMetadata(HTTP_CODE_METADATA, execution.getHandler()) as number | undefined;
+
+    return from(this.writer.beginChange(stream, base)).pipe(
+      mergeMap((ticket) =>
+        next.handle().pipe(
+          mergeMap(async (body: unknown) => {
+            const status = declaredStatus ?? (req.method === 'POST' ? 201 : execution.switchToHttp().getResponse<Response>().statusCode);
+            const target = targetOf(base.target, body);
+            await this.writer.completeChange(ticket, {
+              ...base,
+              time: new Date().toISOString(),
+              target,
+              outcome: { result: resultOf(status), status, latencyMs: Date.now() - started },
+              changes: this.changesOf(target, req.method, body),
+            });
+            return body;
+          }),
+          catchError((error: unknown) => {
+            const code = error instanceof DomainError ? error.code : 'internal_error';
+            const status = ERROR_CATALOGUE[code].status;
+            const outcome = { result: resultOf(status), status, reason: code, latencyMs: Date.now() - started };
+            return from(this.writer.completeChange(ticket, { ...base, time: new Date().toISOString(), outcome })).pipe(
+              catchError(() => throwError(() => error)),
+              mergeMap(() => throwError(() => error)),
+            );
+          }),
+        ),
+      ),
+    );
+  }
+
+  /** The diff of every versioned resource the use case changed; for a create, the new resource's fields. */
+  private changesOf(target: AuditTarget | null, method: string, body: unknown): AuditFieldChange[] {
+    const noted = this.context.notedChanges;
+    if (noted.length === 0) return method === 'POST' && isObject(body) ? fieldChanges(undefined, body) : [];
+    const primary = target?.id ? `${target.type}:${target.id}` : undefined;
+    return noted.flatMap((change) => {
+      const diff = fieldChanges(change.before, change.after ?? undefined);
+      return change.resource === primary || noted.length === 1 ? diff : diff.map((c) => ({ ...c, field: `${change.resource}#${c.field}` }));
+    });
+  }
+}
+
+/** A create names its target only in the response: `{ id }`. */
+function targetOf(target: AuditTarget | null, body: unknown): AuditTarget | null {
+  if (target && target.id === null && isObject(body) && typeof body.id === 'string') return { ...target, id: body.id };
+  return target;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

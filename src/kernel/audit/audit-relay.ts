@@ -1,0 +1,126 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import type { Logger } from 'pino';
+import { RequestContext } from '../context/request-context';
+import { ROOT_LOGGER } from '../logging/logging.module';
+import { AuditChain } from './audit-chain';
+import type { AuditEventDraft } from './audit-event';
+import { AuditOutboxRecord } from './audit-outbox.schema';
+
+/** Records younger than this are left to the process that wrote them (its fast path). */
+const SWEEP_GRACE_MS = 2_000;
+/** An intent without an outcome this long is presumed cut off by a crash (no request runs this long). */
+export const INTERRUPTED_AFTER_MS = 60_000;
+const SWEEP_INTERVAL_MS = 1_000;
+const SWEEP_BATCH = 500;
+
+type OutboxRow = Pick<AuditOutboxRecord, '_id' | 'tenantId' | 'source' | 'kind' | 'createdAt' | 'draft'>;
+
+/**
+ * Turns outbox records into chained events, exactly once each. The process that wrote a record
+ * relays it at once (relay()); a sweep every second relays what any process left behind (it
+ * died, or its fast path failed), so nothing acknowledged is lost across restarts. Appending
+ * skips a source already in the chain, so two relays of one record append it once; the records
+ * are deleted only after their event is in.
+ */
+@Injectable()
+export class AuditRelay implements OnModuleInit, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    @InjectModel(AuditOutboxRecord.name) private readonly outbox: Model<AuditOutboxRecord>,
+    private readonly chain: AuditChain,
+    private readonly context: RequestContext,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.allSettled([...this.pending]);
+    await this.sweeping;
+    await this.chain.flushHints().catch((error: unknown) => this.logger.warn({ err: error }, 'audit head hints not written'));
+  }
+
+  /** Chains these records of one stream now (fast path); on failure the sweep retries them. */
+  relay(stream: string, records: readonly { readonly ids: readonly string[]; readonly draft: AuditEventDraft }[]): Promise<void> {
+    const run = this.chain
+      .append(stream, records.map((r) => r.draft))
+      .then(() => this.remove(stream, records.flatMap((r) => r.ids)))
+      .catch((error: unknown) => this.logger.warn({ err: error, stream }, 'audit relay deferred to the sweep'));
+    this.pending.add(run);
+    void run.finally(() => this.pending.delete(run));
+    return run;
+  }
+
+  /** Waits for the fast paths under way (tests, shutdown). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+  }
+
+  /** One pass over what is left in the outbox; at most one pass runs at a time. */
+  sweep(now = new Date()): Promise<void> {
+    this.sweeping ??= this.sweepOnce(now)
+      .catch((error: unknown) => this.logger.error({ err: error }, 'audit relay sweep failed'))
+      .finally(() => {
+        this.sweeping = undefined;
+      });
+    return this.sweeping;
+  }
+
+  private async sweepOnce(now: Date): Promise<void> {
+    const before = new Date(now.getTime() - SWEEP_GRACE_MS);
+    const rows = await this.context.runCrossTenant('audit:relay', 'chain audit records any process left in the outbox', async () =>
+      this.outbox.find({ createdAt: { $lt: before } }).sort({ createdAt: 1 }).limit(SWEEP_BATCH).lean<OutboxRow[]>(),
+    );
+    const byStream = new Map<string, OutboxRow[]>();
+    for (const row of rows) byStream.set(row.tenantId, [...(byStream.get(row.tenantId) ?? []), row]);
+    for (const [stream, streamRows] of byStream) {
+      const records = ready(streamRows, now);
+      if (records.length === 0) continue;
+      await this.chain.append(stream, records.map((r) => r.draft));
+      await this.remove(stream, records.flatMap((r) => r.ids));
+    }
+  }
+
+  private async remove(stream: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.context.runInTenant(stream, 'audit:relay', async () => {
+      await this.outbox.deleteMany({ _id: { $in: [...ids] } });
+    });
+  }
+}
+
+/**
+ * The events these records stand for, in the order they were written: an outcome or an event as
+ * it is, an intent only once it has waited INTERRUPTED_AFTER_MS for an outcome that never came.
+ */
+function ready(rows: readonly OutboxRow[], now: Date): { ids: string[]; draft: AuditEventDraft }[] {
+  const bySource = new Map<string, OutboxRow[]>();
+  for (const row of rows) bySource.set(row.source, [...(bySource.get(row.source) ?? []), row]);
+  const out: { ids: string[]; draft: AuditEventDraft; at: number }[] = [];
+  for (const group of bySource.values()) {
+    const ids = group.map((r) => r._id);
+    const complete = group.find((r) => r.kind === 'outcome' || r.kind === 'event');
+    if (complete) {
+      out.push({ ids, draft: complete.draft as unknown as AuditEventDraft, at: group[0].createdAt.getTime() });
+      continue;
+    }
+    const intent = group[0];
+    if (now.getTime() - intent.createdAt.getTime() < INTERRUPTED_AFTER_MS) continue;
+    const draft = intent.draft as unknown as AuditEventDraft;
+    out.push({
+      ids,
+      draft: { ...draft, outcome: { result: 'unknown', reason: 'interrupted: the process stopped before the outcome was recorded' } },
+      at: intent.createdAt.getTime(),
+    });
+  }
+  return out.sort((a, b) => a.at - b.at).map(({ ids, draft }) => ({ ids, draft }));
+}

@@ -1,0 +1,161 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { randomUUID } from 'node:crypto';
+import { Model } from 'mongoose';
+import type { Logger } from 'pino';
+import { RequestContext } from '../context/request-context';
+import { ROOT_LOGGER } from '../logging/logging.module';
+import type { AuditEventDraft } from './audit-event';
+import { AuditOutboxRecord, OutboxKind } from './audit-outbox.schema';
+import { AuditRelay } from './audit-relay';
+
+/** Buffered access events are written at least this often (the most a crash can lose). */
+export const ACCESS_FLUSH_MS = 500;
+const ACCESS_FLUSH_SIZE = 200;
+/** Identical denials within this window become one event with a count. */
+export const DENIAL_WINDOW_MS = 60_000;
+
+/** A mutation under way: its intent is stored; complete() stores the outcome. */
+export interface ChangeTicket {
+  readonly stream: string;
+  readonly source: string;
+}
+
+interface Coalesced {
+  readonly stream: string;
+  readonly draft: AuditEventDraft;
+  readonly firstAt: number;
+  extra: number;
+}
+
+/**
+ * The only code that writes audit records. Everything goes through the outbox and the relay
+ * (audit-relay.ts), which chains it:
+ * - changes (the audit interceptor): intent before the handler runs, outcome before the response
+ *   is sent, both awaited, so a 2xx never goes out before its event is durable;
+ * - access and denial events (the access middleware): buffered, written within ACCESS_FLUSH_MS
+ *   and on shutdown; identical denials in DENIAL_WINDOW_MS are coalesced into one with a count;
+ * - system events (jobs, the operator CLI, Auth0 ingestion): written and chained before return.
+ */
+@Injectable()
+export class AuditWriter implements OnModuleInit, OnApplicationShutdown {
+  private buffer: { stream: string; draft: AuditEventDraft }[] = [];
+  private readonly denials = new Map<string, Coalesced>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    @InjectModel(AuditOutboxRecord.name) private readonly outbox: Model<AuditOutboxRecord>,
+    private readonly relay: AuditRelay,
+    private readonly context: RequestContext,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.flush(), ACCESS_FLUSH_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    this.closeDenialWindows(Number.POSITIVE_INFINITY);
+    await this.flush();
+    await this.relay.settled();
+  }
+
+  /** Stores the intent of a mutation about to run; throws (the request fails) if it cannot. */
+  async beginChange(stream: string, draft: AuditEventDraft): Promise<ChangeTicket> {
+    const source = draft.source;
+    await this.insert(stream, source, 'intent', draft);
+    return { stream, source };
+  }
+
+  /** Stores how the mutation ended and chains it; throws if the outcome cannot be stored. */
+  async completeChange(ticket: ChangeTicket, draft: AuditEventDraft): Promise<void> {
+    const id = await this.insert(ticket.stream, ticket.source, 'outcome', { ...draft, source: ticket.source });
+    void this.relay.relay(ticket.stream, [{ ids: [id, outboxId(ticket.stream, ticket.source, 'intent')], draft: { ...draft, source: ticket.source } }]);
+  }
+
+  /** A system event (job, CLI, ingestion): durable and chained when this resolves. */
+  async recordSystem(stream: string, draft: AuditEventDraft): Promise<void> {
+    const id = await this.insert(stream, draft.source, 'event', draft);
+    await this.relay.relay(stream, [{ ids: [id], draft }]);
+  }
+
+  /** An access event: buffered (see ACCESS_FLUSH_MS). */
+  recordAccess(stream: string, draft: AuditEventDraft): void {
+    this.buffer.push({ stream, draft });
+    if (this.buffer.length >= ACCESS_FLUSH_SIZE) void this.flush();
+  }
+
+  /**
+   * A denial: the first of its kind (key) in a window is recorded at once; repeats only count,
+   * and when the window closes one more event carries how many there were.
+   */
+  recordDenial(stream: string, key: string, draft: AuditEventDraft, now = Date.now()): void {
+    this.closeDenialWindows(now);
+    const open = this.denials.get(`${stream}|${key}`);
+    if (open) {
+      open.extra += 1;
+      return;
+    }
+    this.denials.set(`${stream}|${key}`, { stream, draft, firstAt: now, extra: 0 });
+    this.recordAccess(stream, draft);
+  }
+
+  /** Writes what is buffered to the outbox and chains it. */
+  flush(): Promise<void> {
+    this.closeDenialWindows(Date.now());
+    this.flushing = this.flushing.then(() => this.flushOnce());
+    return this.flushing;
+  }
+
+  private closeDenialWindows(now: number): void {
+    for (const [key, window] of this.denials) {
+      if (now - window.firstAt < DENIAL_WINDOW_MS) continue;
+      this.denials.delete(key);
+      if (window.extra === 0) continue;
+      const { draft } = window;
+      this.buffer.push({
+        stream: window.stream,
+        draft: { ...draft, time: new Date(Math.min(now, window.firstAt + DENIAL_WINDOW_MS)).toISOString(), source: `denials:${randomUUID()}`, outcome: { ...draft.outcome, count: window.extra } },
+      });
+    }
+  }
+
+  private async flushOnce(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    const byStream = new Map<string, AuditEventDraft[]>();
+    for (const { stream, draft } of batch) byStream.set(stream, [...(byStream.get(stream) ?? []), draft]);
+    for (const [stream, drafts] of byStream) {
+      try {
+        const now = new Date();
+        const rows = drafts.map((draft) => ({ _id: outboxId(stream, draft.source, 'event'), source: draft.source, kind: 'event' as const, createdAt: now, draft }));
+        await this.context.runInTenant(stream, 'audit:writer', async () => {
+          await this.outbox.insertMany(rows, { ordered: false });
+        });
+        void this.relay.relay(stream, rows.map((row) => ({ ids: [row._id], draft: row.draft })));
+      } catch (error) {
+        this.logger.error({ err: error, stream, events: drafts.length }, 'audit access events not stored');
+      }
+    }
+  }
+
+  private async insert(stream: string, source: string, kind: OutboxKind, draft: AuditEventDraft): Promise<string> {
+    const id = outboxId(stream, source, kind);
+    await this.context.runInTenant(stream, 'audit:writer', async () => {
+      await this.outbox.create({ _id: id, source, kind, createdAt: new Date(), draft: draft as unknown as Record<string, unknown> });
+    });
+    return id;
+  }
+}
+
+export function newAuditSource(kind: string): string {
+  return `${kind}:${randomUUID()}`;
+}
+
+function outboxId(stream: string, source: string, kind: OutboxKind): string {
+  return `${stream}:${source}:${kind}`;
+}

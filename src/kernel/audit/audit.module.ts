@@ -1,0 +1,28 @@
+import { Global, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { AuditChain } from './audit-chain';
+import { AuditChangeInterceptor } from './audit-change.interceptor';
+import { AuditEventRecord, AuditEventSchema } from './audit-event.schema';
+import { AuditHeadRecord, AuditHeadSchema } from './audit-head.schema';
+import { AuditOutboxRecord, AuditOutboxSchema } from './audit-outbox.schema';
+import { AuditRelay } from './audit-relay';
+import { AuditWriter } from './audit-writer';
+
+/**
+ * The audit trail's write side: the writer (the only code that writes audit records), the
+ * outbox relay and the hash chain. AppModule registers the change interceptor right inside the
+ * idempotency interceptor; configureApp mounts the access middleware.
+ */
+@Global()
+@Module({
+  imports: [
+    MongooseModule.forFeature([
+      { name: AuditEventRecord.name, schema: AuditEventSchema },
+      { name: AuditHeadRecord.name, schema: AuditHeadSchema },
+      { name: AuditOutboxRecord.name, schema: AuditOutboxSchema },
+    ]),
+  ],
+  providers: [AuditChain, AuditRelay, AuditWriter, AuditChangeInterceptor],
+  exports: [AuditWriter, AuditChain, AuditRelay, AuditChangeInterceptor, MongooseModule],
+})
+export class AuditModule {}

@@ -1,0 +1,155 @@
+// The audit trail's write side through the whole app: change events with field diffs for every
+// mutation, access and denial events for every request, chained per tenant, tokens never stored.
+import { getModelToken } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { AuditRelay } from '#src/kernel/audit/audit-relay';
+import { AuditWriter } from '#src/kernel/audit/audit-writer';
+import { AuditEvent, GENESIS_HASH, hashAuditEvent, PLATFORM_STREAM } from '#src/kernel/audit/audit-event';
+import { AuditEventRecord } from '#src/kernel/audit/audit-event.schema';
+import { MASKED } from '#src/kernel/audit/audit-diff';
+import { RequestContext } from '#src/kernel/context/request-context';
+import { aTenant, TenantFixture } from '../factories/tenants';
+import { startTestApp, TestApp } from '../utils/test-app';
+
+interface Reply {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+describe('audit trail: what every request and change leaves behind', () => {
+  let t: TestApp;
+  let acme: TenantFixture;
+  let other: TenantFixture;
+  let admin: string;
+  let partnerUser: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ label: 'audit_trail' });
+    [acme, other] = await Promise.all([aTenant(t, { name: 'Acme' }), aTenant(t, { name: 'Other' })]);
+    admin = await acme.adminToken();
+    const partner = await call('POST', '/v1/partners', admin, { name: 'North', status: 'active' });
+    await acme.addMember({ sub: 'auth0|north-user', role: 'Partner', partnerId: partner.body.id as string });
+    partnerUser = await acme.tokenFor('auth0|north-user');
+  });
+  afterAll(() => t.close());
+
+  async function call(method: string, path: string, token: string | undefined, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+    const init: RequestInit = { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } };
+    if (body !== undefined) {
+      (init.headers as Record<string, string>)['content-type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    const res = await fetch(`${t.baseUrl}${path}`, init);
+    const text = await res.text();
+    return { status: res.status, body: text && text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  }
+
+  /** Everything written so far, chained: buffered access events flushed, fast paths finished. */
+  async function settle(): Promise<void> {
+    await t.app.get(AuditWriter).flush();
+    await t.app.get(AuditRelay).settled();
+  }
+
+  async function stream(tenantId: string): Promise<AuditEvent[]> {
+    await settle();
+    const events = t.app.get<Model<AuditEventRecord>>(getModelToken(AuditEventRecord.name));
+    return t.app.get(RequestContext).runInTenant(tenantId, 'test:audit', async () => {
+      const docs = await events.find({}).lean();
+      return docs.map(({ _id, ...event }) => event as unknown as AuditEvent).sort((a, b) => a.seq - b.seq);
+    });
+  }
+
+  function expectIntact(events: readonly AuditEvent[]): void {
+    events.forEach((event, i) => {
+      expect(event.seq).toBe(i + 1);
+      expect(hashAuditEvent(event)).toBe(event.hash);
+      expect(event.prevHash).toBe(i === 0 ? GENESIS_HASH : events[i - 1].hash);
+    });
+  }
+
+  it('records a create and an update as one change event each, with a field diff that masks personal data', async () => {
+    const created = await call('POST', '/v1/partners', admin, { name: 'Globex', primaryContact: { name: 'Jane Roe', email: 'jane@globex.example' } });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const updated = await call('PATCH', `/v1/partners/${id}`, admin, { tier: 'gold', primaryContact: { name: 'Jane Roe', email: 'jroe@globex.example' } });
+    expect(updated.status).toBe(200);
+
+    const changes = (await stream(acme.tenant.id)).filter((e) => e.type === 'change' && e.target?.id === id);
+    expect(changes.map((e) => e.action)).toEqual(['partner.create', 'partner.update']);
+    const [create, update] = changes;
+    expect(create).toMatchObject({
+      actor: { type: 'user', id: acme.admin.sub, role: 'Admin' },
+      target: { type: 'partner', id },
+      context: { method: 'POST', route: '/v1/partners', ip: expect.any(String), requestId: expect.any(String) },
+      outcome: { result: 'success', status: 201 },
+    });
+    expect(create.changes).toEqual(expect.arrayContaining([{ field: 'name', after: 'Globex' }, { field: 'primaryContact.email', after: MASKED }]));
+    expect(update.outcome).toMatchObject({ result: 'success', status: 200 });
+    expect(update.changes).toEqual([
+      { field: 'primaryContact.email', before: MASKED, after: MASKED },
+      { field: 'tier', before: 'registered', after: 'gold' },
+    ]);
+    expect(JSON.stringify(changes)).not.toContain('globex.example');
+  });
+
+  it('records a refused change as its outcome, without a diff', async () => {
+    const refused = await call('PATCH', '/v1/partners/ffffffffffffffffffffffff', admin, { tier: 'gold' });
+    expect(refused.status).toBe(404);
+    const events = (await stream(acme.tenant.id)).filter((e) => e.type === 'change' && e.target?.id === 'ffffffffffffffffffffffff');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ action: 'partner.update', outcome: { result: 'denied', status: 404, reason: 'not_found' } });
+    expect(events[0].changes ?? []).toEqual([]);
+  });
+
+  it('records reads as access events and refusals as denial events with their reason, in the right stream', async () => {
+    await call('GET', '/v1/partners?limit=5', partnerUser);
+    await call('DELETE', '/v1/partners/ffffffffffffffffffffffff', partnerUser);
+    await call('GET', '/v1/partners', undefined);
+    await call('GET', '/v1/partners', 'not-a-jwt');
+    const other403 = await call('GET', '/v1/partners', await other.tokenFor('auth0|nobody-here'));
+    expect(other403.status).toBe(403);
+
+    const acmeEvents = await stream(acme.tenant.id);
+    expect(acmeEvents.find((e) => e.action === 'partner.list' && e.actor.id === 'auth0|north-user')).toMatchObject({
+      type: 'access',
+      actor: { type: 'user', role: 'Partner', partnerId: expect.any(String) },
+      outcome: { result: 'success', status: 200 },
+      context: { route: '/v1/partners', method: 'GET' },
+    });
+    expect(acmeEvents.find((e) => e.action === 'partner.delete' && e.actor.id === 'auth0|north-user')).toMatchObject({
+      type: 'denial',
+      outcome: { result: 'denied', status: 403, reason: expect.stringContaining('permission_denied') },
+    });
+    const otherEvents = await stream(other.tenant.id);
+    expect(otherEvents.find((e) => e.type === 'denial')).toMatchObject({ outcome: { status: 403, reason: expect.stringContaining('membership_required') } });
+
+    const platform = await stream(PLATFORM_STREAM);
+    const reasons = platform.filter((e) => e.type === 'denial').map((e) => e.outcome.reason ?? '');
+    expect(reasons).toEqual(expect.arrayContaining([expect.stringContaining('missing_token'), expect.stringContaining('malformed_token')]));
+    expectIntact(platform);
+  });
+
+  it('coalesces a flood of identical denials into the first event and one with the count', async () => {
+    const flood = await Promise.all(Array.from({ length: 25 }, () => call('GET', '/v1/opportunities', 'flood-token')));
+    expect(flood.every((r) => r.status === 401)).toBe(true);
+    const writer = t.app.get(AuditWriter);
+    // Close the window as if a minute had passed.
+    writer.recordDenial(PLATFORM_STREAM, 'unrelated', { ...(await stream(PLATFORM_STREAM))[0], source: 'unrelated-probe' }, Date.now() + 61_000);
+    const floodEvents = (await stream(PLATFORM_STREAM)).filter((e) => e.action === 'opportunity.list' && e.type === 'denial');
+    expect(floodEvents).toHaveLength(2);
+    expect(floodEvents[0].outcome.count).toBeUndefined();
+    expect(floodEvents[1].outcome.count).toBe(24);
+  });
+
+  it('never stores a token, and keeps each tenant chain intact under 20 concurrent changes', async () => {
+    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => call('POST', '/v1/partners', admin, { name: `Racer ${i}` })));
+    expect(replies.every((r) => r.status === 201)).toBe(true);
+    const events = await stream(acme.tenant.id);
+    expectIntact(events);
+    const created = events.filter((e) => e.action === 'partner.create' && String(e.changes?.find((c) => c.field === 'name')?.after ?? '').startsWith('Racer'));
+    expect(created).toHaveLength(20);
+    expect(new Set(created.map((e) => e.target?.id)).size).toBe(20);
+    const everything = JSON.stringify([events, await stream(PLATFORM_STREAM), await stream(other.tenant.id)]);
+    for (const token of [admin, partnerUser]) expect(everything).not.toContain(token.split('.')[2]);
+  });
+});
