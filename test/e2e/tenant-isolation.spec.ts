@@ -1,5 +1,7 @@
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
+import { AuditRelay } from '#src/kernel/audit/audit-relay';
+import { AuditWriter } from '#src/kernel/audit/audit-writer';
 import { ROUTE_TABLE, RouteTableRef } from '#src/kernel/errors/problem-details.filter';
 import { aTenant, TenantFixture } from '../factories/tenants';
 import { startTestApp, TestApp } from '../utils/test-app';
@@ -66,6 +68,9 @@ describe('tenant isolation over HTTP', () => {
   }
 
   async function snapshotOfTenantB(): Promise<string> {
+    // B's own setup requests are still being written to B's audit stream: let them land first.
+    await t.app.get(AuditWriter).flush();
+    await t.app.get(AuditRelay).settled();
     const connection = t.app.get<Connection>(getConnectionToken());
     const rows: unknown[] = [];
     for (const model of Object.values(connection.models)) {
