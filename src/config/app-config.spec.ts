@@ -85,4 +85,19 @@ describe('loadConfig', () => {
       expect.stringContaining('LEAD_EXPIRY_INTERVAL_SECONDS'),
     ]);
   });
+
+  it('takes crash-test fault points outside production only', () => {
+    expect(loadConfig({ NODE_ENV: 'test', AUDIT_FAULT_POINT: 'after-intent' }).audit.faultPoint).toBe('after-intent');
+    expect(loadConfig({ NODE_ENV: 'test' }).audit).toEqual({ interruptedAfterSeconds: 60 });
+    expect(problemsOf({ NODE_ENV: 'test', AUDIT_FAULT_POINT: 'somewhere' })).toEqual([expect.stringContaining('AUDIT_FAULT_POINT')]);
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        MONGODB_URI: 'mongodb+srv://cluster.example.net/pp',
+        AUTH_ISSUER_URL: 'https://tenant.auth0.com/',
+        AUTH_AUDIENCE: 'https://api.example.com',
+        AUDIT_FAULT_POINT: 'after-outcome',
+      }),
+    ).toEqual(['AUDIT_FAULT_POINT: crash-test fault points are refused in production']);
+  });
 });

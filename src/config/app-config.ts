@@ -27,11 +27,21 @@ export interface AppConfig {
     readonly jwksUri: string;
   };
   readonly logLevel: LogLevel;
+  readonly audit: {
+    /** An intent older than this without an outcome is chained as interrupted (its process died). */
+    readonly interruptedAfterSeconds: number;
+    /** Test only: kill the process at this named step of a change (refused in production). */
+    readonly faultPoint?: AuditFaultPoint;
+  };
   readonly jobs: {
     /** The lead expiry job (docs in src/modules/leads/README.md): on except under NODE_ENV=test, unless LEAD_EXPIRY_JOB says. */
     readonly leadExpiry: { readonly enabled: boolean; readonly intervalSeconds: number };
   };
 }
+
+/** Named steps of an audited change where AUDIT_FAULT_POINT kills the process (crash tests). */
+export const AUDIT_FAULT_POINTS = ['after-intent', 'after-handler', 'after-outcome'] as const;
+export type AuditFaultPoint = (typeof AUDIT_FAULT_POINTS)[number];
 
 export const DEV_ISSUER_URL = 'http://127.0.0.1:3001/';
 export const DEFAULT_AUDIENCE = 'https://api.partnerportal.local';
@@ -80,6 +90,16 @@ class EnvironmentVariables {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(3600)
+  AUDIT_INTERRUPTED_AFTER_SECONDS = 60;
+
+  @IsOptional()
+  @IsIn([...AUDIT_FAULT_POINTS])
+  AUDIT_FAULT_POINT?: AuditFaultPoint;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   @Max(86_400)
   LEAD_EXPIRY_INTERVAL_SECONDS = 3600;
 }
@@ -122,6 +142,9 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       if (env[name] === undefined) problems.push(`${name}: required in production`);
     }
   }
+  if (isProduction(env) && env.AUDIT_FAULT_POINT !== undefined) {
+    problems.push('AUDIT_FAULT_POINT: crash-test fault points are refused in production');
+  }
   if (env.MONGODB_URI !== undefined) {
     const problem = mongoUriProblem(env.MONGODB_URI);
     if (problem) problems.push(problem);
@@ -148,6 +171,10 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       jwksUri: env.AUTH_JWKS_URI ?? `${issuerUrl}.well-known/jwks.json`,
     },
     logLevel: env.LOG_LEVEL ?? defaultLogLevel(env.NODE_ENV),
+    audit: {
+      interruptedAfterSeconds: env.AUDIT_INTERRUPTED_AFTER_SECONDS,
+      ...(env.AUDIT_FAULT_POINT === undefined ? {} : { faultPoint: env.AUDIT_FAULT_POINT }),
+    },
     jobs: {
       leadExpiry: {
         enabled: env.LEAD_EXPIRY_JOB === undefined ? env.NODE_ENV !== 'test' : env.LEAD_EXPIRY_JOB === 'on',

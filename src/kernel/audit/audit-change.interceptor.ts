@@ -9,6 +9,7 @@ import { routeAction } from './audit-action';
 import { fieldChanges } from './audit-diff';
 import type { AuditEventDraft, AuditFieldChange, AuditTarget } from './audit-event';
 import { auditActorOf, auditRequestContextOf, resultOf } from './audit-request';
+import { AuditFaultPoints } from './audit-fault-points';
 import { AuditWriter, newAuditSource } from './audit-writer';
 
 const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
@@ -26,6 +27,7 @@ export class AuditChangeInterceptor implements NestInterceptor {
   constructor(
     private readonly writer: AuditWriter,
     private readonly context: RequestContext,
+    private readonly faults: AuditFaultPoints,
   ) {}
 
   intercept(execution: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -50,9 +52,11 @@ export class AuditChangeInterceptor implements NestInterceptor {
     const declaredStatus = Reflect.getMetadata(HTTP_CODE_METADATA, execution.getHandler()) as number | undefined;
 
     return from(this.writer.beginChange(stream, base)).pipe(
-      mergeMap((ticket) =>
-        next.handle().pipe(
+      mergeMap((ticket) => {
+        this.faults.hit('after-intent');
+        return next.handle().pipe(
           mergeMap(async (body: unknown) => {
+            this.faults.hit('after-handler');
             const status = declaredStatus ?? (req.method === 'POST' ? 201 : execution.switchToHttp().getResponse<Response>().statusCode);
             const target = targetOf(base.target, body);
             await this.writer.completeChange(ticket, {
@@ -73,8 +77,8 @@ export class AuditChangeInterceptor implements NestInterceptor {
               mergeMap(() => throwError(() => error)),
             );
           }),
-        ),
-      ),
+        );
+      }),
     );
   }
 

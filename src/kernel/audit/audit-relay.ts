@@ -2,6 +2,8 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import type { Logger } from 'pino';
+import type { AppConfig } from '#src/config/app-config';
+import { APP_CONFIG } from '#src/config/config.module';
 import { RequestContext } from '../context/request-context';
 import { ROOT_LOGGER } from '../logging/logging.module';
 import { AuditChain } from './audit-chain';
@@ -10,8 +12,6 @@ import { AuditOutboxRecord } from './audit-outbox.schema';
 
 /** Records younger than this are left to the process that wrote them (its fast path). */
 const SWEEP_GRACE_MS = 2_000;
-/** An intent without an outcome this long is presumed cut off by a crash (no request runs this long). */
-export const INTERRUPTED_AFTER_MS = 60_000;
 const SWEEP_INTERVAL_MS = 1_000;
 const SWEEP_BATCH = 500;
 
@@ -29,13 +29,18 @@ export class AuditRelay implements OnModuleInit, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private readonly pending = new Set<Promise<void>>();
+  /** An intent without an outcome this long is presumed cut off by a crash (AUDIT_INTERRUPTED_AFTER_SECONDS). */
+  private readonly interruptedAfterMs: number;
 
   constructor(
     @InjectModel(AuditOutboxRecord.name) private readonly outbox: Model<AuditOutboxRecord>,
     private readonly chain: AuditChain,
     private readonly context: RequestContext,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.interruptedAfterMs = config.audit.interruptedAfterSeconds * 1000;
+  }
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
@@ -83,7 +88,7 @@ export class AuditRelay implements OnModuleInit, OnApplicationShutdown {
     const byStream = new Map<string, OutboxRow[]>();
     for (const row of rows) byStream.set(row.tenantId, [...(byStream.get(row.tenantId) ?? []), row]);
     for (const [stream, streamRows] of byStream) {
-      const records = ready(streamRows, now);
+      const records = ready(streamRows, now, this.interruptedAfterMs);
       if (records.length === 0) continue;
       await this.chain.append(stream, records.map((r) => r.draft));
       await this.remove(stream, records.flatMap((r) => r.ids));
@@ -100,9 +105,9 @@ export class AuditRelay implements OnModuleInit, OnApplicationShutdown {
 
 /**
  * The events these records stand for, in the order they were written: an outcome or an event as
- * it is, an intent only once it has waited INTERRUPTED_AFTER_MS for an outcome that never came.
+ * it is, an intent only once it has waited interruptedAfterMs for an outcome that never came.
  */
-function ready(rows: readonly OutboxRow[], now: Date): { ids: string[]; draft: AuditEventDraft }[] {
+function ready(rows: readonly OutboxRow[], now: Date, interruptedAfterMs: number): { ids: string[]; draft: AuditEventDraft }[] {
   const bySource = new Map<string, OutboxRow[]>();
   for (const row of rows) bySource.set(row.source, [...(bySource.get(row.source) ?? []), row]);
   const out: { ids: string[]; draft: AuditEventDraft; at: number }[] = [];
@@ -114,7 +119,7 @@ function ready(rows: readonly OutboxRow[], now: Date): { ids: string[]; draft: A
       continue;
     }
     const intent = group[0];
-    if (now.getTime() - intent.createdAt.getTime() < INTERRUPTED_AFTER_MS) continue;
+    if (now.getTime() - intent.createdAt.getTime() < interruptedAfterMs) continue;
     const draft = intent.draft as unknown as AuditEventDraft;
     out.push({
       ids,

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { RequestContext } from '../context/request-context';
 import { ROOT_LOGGER } from '../logging/logging.module';
 import type { AuditEventDraft } from './audit-event';
+import { AuditFaultPoints } from './audit-fault-points';
 import { AuditOutboxRecord, OutboxKind } from './audit-outbox.schema';
 import { AuditRelay } from './audit-relay';
 
@@ -48,6 +49,7 @@ export class AuditWriter implements OnModuleInit, OnApplicationShutdown {
     @InjectModel(AuditOutboxRecord.name) private readonly outbox: Model<AuditOutboxRecord>,
     private readonly relay: AuditRelay,
     private readonly context: RequestContext,
+    private readonly faults: AuditFaultPoints,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -73,6 +75,7 @@ export class AuditWriter implements OnModuleInit, OnApplicationShutdown {
   /** Stores how the mutation ended and chains it; throws if the outcome cannot be stored. */
   async completeChange(ticket: ChangeTicket, draft: AuditEventDraft): Promise<void> {
     const id = await this.insert(ticket.stream, ticket.source, 'outcome', { ...draft, source: ticket.source });
+    this.faults.hit('after-outcome');
     void this.relay.relay(ticket.stream, [{ ids: [id, outboxId(ticket.stream, ticket.source, 'intent')], draft: { ...draft, source: ticket.source } }]);
   }
 

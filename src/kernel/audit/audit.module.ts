@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AuditChain } from './audit-chain';
 import { AuditChangeInterceptor } from './audit-change.interceptor';
 import { AuditEventRecord, AuditEventSchema } from './audit-event.schema';
+import { AuditFaultPoints } from './audit-fault-points';
 import { AuditHeadRecord, AuditHeadSchema } from './audit-head.schema';
 import { AuditOutboxRecord, AuditOutboxSchema } from './audit-outbox.schema';
 import { AuditRelay } from './audit-relay';
@@ -22,7 +23,7 @@ import { AuditWriter } from './audit-writer';
       { name: AuditOutboxRecord.name, schema: AuditOutboxSchema },
     ]),
   ],
-  providers: [AuditChain, AuditRelay, AuditWriter, AuditChangeInterceptor],
+  providers: [AuditChain, AuditRelay, AuditWriter, AuditChangeInterceptor, AuditFaultPoints],
   exports: [AuditWriter, AuditChain, AuditRelay, AuditChangeInterceptor, MongooseModule],
 })
 export class AuditModule {}
