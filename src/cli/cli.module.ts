@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
+import { AuditModule } from '../kernel/audit/audit.module';
 import { RowScopeModule } from '../kernel/auth/row-scope.module';
 import { ConcurrencyModule } from '../kernel/concurrency/concurrency.module';
 import { ContextModule } from '../kernel/context/context.module';
@@ -23,6 +24,7 @@ export class CliModule {
         ContextModule,
         DatabaseModule,
         ConcurrencyModule,
+        AuditModule,
         RowScopeModule,
         TenantsModule,
         AccessModule,

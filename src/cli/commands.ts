@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { SystemAudit } from '../kernel/audit/system-audit';
 import { ChangeTenantStatus, CreateTenant, ListTenants, Tenant } from '../modules/tenants';
 
 export class UsageError extends Error {
@@ -19,6 +20,19 @@ function required(flags: Flags, name: string): string {
 
 const tenantView = (t: Tenant) => ({ id: t.id, name: t.name, orgId: t.orgId, status: t.status });
 
+/** Every command that changes something leaves a system event in the tenant's stream, as operator:<name>. */
+async function audited(app: INestApplicationContext, action: string, tenant: Tenant): Promise<Tenant> {
+  await app.get(SystemAudit).record(tenant.id, action, { type: 'tenant', id: tenant.id }, { status: tenant.status, orgId: tenant.orgId });
+  return tenant;
+}
+
+const changeStatus = (status: 'active' | 'suspended' | 'terminated', action: string) => ({
+  flags: ['org-id'],
+  run: async (app: INestApplicationContext, flags: Flags) => ({
+    tenant: tenantView(await audited(app, action, await app.get(ChangeTenantStatus).execute(required(flags, 'org-id'), status))),
+  }),
+});
+
 /** Operator commands: each takes parsed flags and resolves to the JSON it prints. */
 export const COMMANDS: Record<string, { flags: string[]; run: Command }> = {
   'tenants:create': {
@@ -30,6 +44,7 @@ export const COMMANDS: Record<string, { flags: string[]; run: Command }> = {
         adminSub: required(flags, 'admin-sub'),
         adminEmail: flags['admin-email'],
       });
+      await audited(app, 'tenant.create', tenant);
       return { tenant: tenantView(tenant), admin: { id: admin.id, sub: admin.sub, role: admin.role } };
     },
   },
@@ -37,16 +52,7 @@ export const COMMANDS: Record<string, { flags: string[]; run: Command }> = {
     flags: [],
     run: async (app) => ({ tenants: (await app.get(ListTenants).execute()).map(tenantView) }),
   },
-  'tenants:suspend': {
-    flags: ['org-id'],
-    run: async (app, flags) => ({ tenant: tenantView(await app.get(ChangeTenantStatus).execute(required(flags, 'org-id'), 'suspended')) }),
-  },
-  'tenants:reactivate': {
-    flags: ['org-id'],
-    run: async (app, flags) => ({ tenant: tenantView(await app.get(ChangeTenantStatus).execute(required(flags, 'org-id'), 'active')) }),
-  },
-  'tenants:terminate': {
-    flags: ['org-id'],
-    run: async (app, flags) => ({ tenant: tenantView(await app.get(ChangeTenantStatus).execute(required(flags, 'org-id'), 'terminated')) }),
-  },
+  'tenants:suspend': changeStatus('suspended', 'tenant.suspend'),
+  'tenants:reactivate': changeStatus('active', 'tenant.reactivate'),
+  'tenants:terminate': changeStatus('terminated', 'tenant.terminate'),
 };

@@ -82,6 +82,11 @@ describe('audit trail across crashes and processes (built app)', () => {
   const changesFor = async (requestId: string): Promise<AuditEvent[]> =>
     (await stream()).filter((e) => e.type === 'change' && e.context.requestId === requestId);
 
+  it('records the operator command that created the tenant as the first event of its stream', async () => {
+    const [first] = await stream();
+    expect(first).toMatchObject({ seq: 1, type: 'system', action: 'tenant.create', actor: { type: 'operator', id: 'operator:crash-test' }, target: { type: 'tenant', id: tenantId } });
+  });
+
   it.each([
     ['after-intent', false, 'unknown'],
     ['after-handler', true, 'unknown'],

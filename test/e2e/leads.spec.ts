@@ -1,3 +1,7 @@
+import { getModelToken } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { AuditEventRecord } from '#src/kernel/audit/audit-event.schema';
+import { AuditRelay } from '#src/kernel/audit/audit-relay';
 import { buildAbility } from '#src/kernel/auth/access-policy';
 import { DEFAULT_GRANTS } from '#src/kernel/auth/permissions';
 import { Actor, RequestContext } from '#src/kernel/context/request-context';
@@ -884,6 +888,20 @@ describe('leads: /v1/leads', () => {
       expect((await register('southUser', aLead().withDomain('expiry-one.example').withEmail('f@expiry-one.example').body())).status).toBe(201);
       // Nothing approved is left to expire.
       expect((await expire.execute(new Date(now + 91 * DAY_MS))).expired).toBe(0);
+
+      // Each expiry is one change event of the job in the lead's tenant stream.
+      await t.app.get(AuditRelay).settled();
+      const events = t.app.get<Model<AuditEventRecord>>(getModelToken(AuditEventRecord.name));
+      const trail = await t.app.get(RequestContext).runInTenant(acme.tenant.id, 'test:leads', async () =>
+        events.find({ action: 'lead.expire', 'target.id': protectedLead }).lean(),
+      );
+      expect(trail).toHaveLength(1);
+      expect(trail[0]).toMatchObject({
+        type: 'change',
+        actor: { type: 'system', id: 'job:expire-leads' },
+        outcome: { result: 'success' },
+        changes: expect.arrayContaining([{ field: 'status', before: 'approved', after: 'expired' }]),
+      });
     });
   });
 });

@@ -110,7 +110,10 @@ export function chainEvent(tenantId: string, draft: AuditEventDraft, previous: {
   return { ...unsealed, hash: hashAuditEvent(unsealed) } as AuditEvent;
 }
 
-/** JSON has no undefined: drop such members so the stored event and its hash agree. */
+/**
+ * JSON has no undefined: drop such members so the stored event and its hash agree. Lone UTF-16
+ * surrogates (possible in user-typed text) have no canonical JSON form: they become U+FFFD.
+ */
 function stripUndefined<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+  return JSON.parse(JSON.stringify(value), (_key, v: unknown) => (typeof v === 'string' ? v.toWellFormed() : v)) as T;
 }

@@ -8,6 +8,7 @@ import { AuditHeadRecord, AuditHeadSchema } from './audit-head.schema';
 import { AuditOutboxRecord, AuditOutboxSchema } from './audit-outbox.schema';
 import { AuditRelay } from './audit-relay';
 import { AuditWriter } from './audit-writer';
+import { SystemAudit } from './system-audit';
 
 /**
  * The audit trail's write side: the writer (the only code that writes audit records), the
@@ -23,7 +24,7 @@ import { AuditWriter } from './audit-writer';
       { name: AuditOutboxRecord.name, schema: AuditOutboxSchema },
     ]),
   ],
-  providers: [AuditChain, AuditRelay, AuditWriter, AuditChangeInterceptor, AuditFaultPoints],
-  exports: [AuditWriter, AuditChain, AuditRelay, AuditChangeInterceptor, MongooseModule],
+  providers: [AuditChain, AuditRelay, AuditWriter, AuditChangeInterceptor, AuditFaultPoints, SystemAudit],
+  exports: [AuditWriter, AuditChain, AuditRelay, AuditChangeInterceptor, SystemAudit, MongooseModule],
 })
 export class AuditModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RequestContext } from '#src/kernel/context/request-context';
+import { SystemAudit } from '#src/kernel/audit/system-audit';
 import { DomainError } from '#src/kernel/errors/domain-error';
 import { GetTenantSettings } from '#src/modules/access';
 import { Lead, LeadRepository, NO_ROW_SCOPE } from '../domain/lead';
@@ -15,7 +16,12 @@ export interface ExpiryReport {
   readonly expired: number;
 }
 
-class NotDue extends Error {}
+/** Re-approved or changed since it was listed: recorded as a refused expiry, retried next run. */
+class NotDue extends DomainError {
+  constructor() {
+    super('conflict', 'The lead is no longer due to expire.');
+  }
+}
 
 /**
  * approved → expired for every lead whose approval is older than its tenant's
@@ -30,6 +36,7 @@ export class ExpireLeads {
     private readonly context: RequestContext,
     private readonly settings: GetTenantSettings,
     private readonly transitions: LeadTransitions,
+    private readonly audit: SystemAudit,
   ) {}
 
   async execute(now: Date = new Date()): Promise<ExpiryReport> {
@@ -60,14 +67,16 @@ export class ExpireLeads {
 
   private async expire(lead: Lead, cutoff: Date): Promise<boolean> {
     try {
-      await this.transitions.apply(lead.id, 'expire', {
-        scope: NO_ROW_SCOPE,
-        ifMatch: undefined,
-        check: (current) => {
-          // Re-approved or changed since it was listed: judged on what it is now.
-          if (!current.approvedAt || current.approvedAt.getTime() >= cutoff.getTime()) throw new NotDue();
-        },
-      });
+      await this.audit.change('lead.expire', { type: 'lead', id: lead.id }, () =>
+        this.transitions.apply(lead.id, 'expire', {
+          scope: NO_ROW_SCOPE,
+          ifMatch: undefined,
+          check: (current) => {
+            // Re-approved or changed since it was listed: judged on what it is now.
+            if (!current.approvedAt || current.approvedAt.getTime() >= cutoff.getTime()) throw new NotDue();
+          },
+        }),
+      );
       return true;
     } catch (error) {
       // Converted, deleted or re-approved meanwhile, or busy: left for now (a later run retries).
