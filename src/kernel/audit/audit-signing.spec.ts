@@ -66,6 +66,10 @@ describe('audit digest signatures', () => {
     expect(digestSignatureProblem(digest({ signature: `${digest().signature.slice(0, -2)}\n==` }), [publicKey])).toMatch(/canonical base64/);
   });
 
+  it('rejects, without throwing, a digest JCS cannot encode', () => {
+    expect(digestSignatureProblem(digest({ tenantId: 't\udc00' }), [publicKey])).toMatch(/no RFC 8785 form/);
+  });
+
   it('accepts a key only within [validFrom, validUntil)', () => {
     const window = { ...publicKey, validFrom: '2026-02-01T00:00:00.000Z', validUntil: '2026-04-01T00:00:00.000Z' };
     expect(verifyDigestSignature(digest({}), [window])).toBe(true);

@@ -187,7 +187,12 @@ function signatureProblem(value: unknown, signature: unknown, keyId: unknown, ti
   if (inWindow.length === 0) return `key ${JSON.stringify(keyId)} was not valid at ${JSON.stringify(time)}`;
   const bytes = signatureBytes(signature);
   if (!bytes) return 'signature is not 64 bytes of canonical base64';
-  const data = Buffer.from(canonicalJson(value), 'utf8');
+  let data: Buffer;
+  try {
+    data = Buffer.from(canonicalJson(value), 'utf8');
+  } catch {
+    return 'the signed members have no RFC 8785 form'; // e.g. a lone surrogate: never what was signed
+  }
   return inWindow.some((k) => verifyWith(k, data, bytes)) ? null : `signature does not verify under key ${JSON.stringify(keyId)}`;
 }
 

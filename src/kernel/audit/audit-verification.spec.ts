@@ -113,6 +113,11 @@ describe('verifyAuditChain: tampering with events', () => {
     expect(brokenAt(other, { stream: T })).toMatchObject({ seq: 1, reason: 'wrong_stream' });
   });
 
+  it('reports an event JCS cannot encode (a lone surrogate) as broken instead of throwing', () => {
+    const garbled = events.map((e) => (e.seq === 2 ? { ...e, action: 'lead.\ud800' } : e));
+    expect(brokenAt(garbled)).toMatchObject({ seq: 2, reason: 'hash_mismatch', message: expect.stringContaining('lone surrogate') });
+  });
+
   it('reports the first broken seq when there are several', () => {
     const edited = events.filter((e) => e.seq !== 7).map((e) => (e.seq === 3 ? { ...e, action: 'lead.delete' } : e));
     expect(brokenAt(edited)).toMatchObject({ seq: 3, reason: 'hash_mismatch' });

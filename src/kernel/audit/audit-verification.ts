@@ -89,7 +89,10 @@ function checkEvents(chain: Chain): AuditChainBreak | undefined {
   let previous: AuditEvent | undefined;
   for (const event of chain.events) {
     const name = JSON.stringify(event.id);
-    const computed = hashAuditEvent(event);
+    const computed = hashOrUndefined(event);
+    if (computed === undefined) {
+      return at(event.seq, 'hash_mismatch', `event ${name} has no RFC 8785 form (a string holds a lone surrogate), so it cannot be the event that was hashed`);
+    }
     if (computed !== event.hash) {
       return at(event.seq, 'hash_mismatch', `event ${name} hashes to ${computed}, not to its recorded hash ${event.hash}: it was changed after it was written`);
     }
@@ -201,6 +204,15 @@ function headProblem(chain: Chain, digest: AuditDigest): AuditChainBreak | undef
   }
   if (recorded === digest.headHash) return undefined;
   return onDigest(digest, 'digest_mismatch', `digest ${name} (${digest.time}) sealed seq ${digest.headSeq} with hash ${digest.headHash}, but the events give ${recorded}: events up to seq ${digest.headSeq} were rewritten after it was signed`);
+}
+
+// Untrusted input may hold what JCS refuses (lone surrogates); that is a broken event, not a crash.
+function hashOrUndefined(event: AuditEvent): string | undefined {
+  try {
+    return hashAuditEvent(event);
+  } catch {
+    return undefined;
+  }
 }
 
 function at(seq: number, reason: AuditBreakReason, message: string): AuditChainBreak {
