@@ -4,17 +4,21 @@
 import { type AuditEvent, auditEventId, GENESIS_HASH, hashAuditEvent } from './audit-event';
 import { type AuditDigest, auditDigestId, type AuditPublicKey, checkpointProblem, digestSignatureProblem, readCheckpointData } from './audit-signing';
 
-export type AuditBreakReason =
-  | 'hash_mismatch'
-  | 'wrong_stream'
-  | 'gap'
-  | 'duplicate_seq'
-  | 'unanchored_start'
-  | 'chain_break'
-  | 'bad_digest_signature'
-  | 'digest_chain_break'
-  | 'digest_mismatch'
-  | 'truncated';
+/** Why a stream is broken; docs/audit.md explains each. */
+export const AUDIT_BREAK_REASONS = [
+  'hash_mismatch',
+  'wrong_stream',
+  'gap',
+  'duplicate_seq',
+  'unanchored_start',
+  'chain_break',
+  'bad_digest_signature',
+  'digest_chain_break',
+  'digest_mismatch',
+  'truncated',
+] as const;
+
+export type AuditBreakReason = (typeof AUDIT_BREAK_REASONS)[number];
 
 export interface AuditChainInput {
   /** Events of one stream, in any order. */
