@@ -20,6 +20,7 @@ export async function auditVerify(flags: Flags): Promise<{ output: unknown; exit
   const publicKeyFile = flags['public-key'];
   if (!file) throw new UsageError('--file is required');
   if (!publicKeyFile && !flags.keys) throw new UsageError('--public-key or --keys is required');
+  if (flags['public-key-id'] && !publicKeyFile) throw new UsageError('--public-key-id names the key given with --public-key');
 
   const exported = parse(parseAuditNdjson, await read(file, 'file'), file);
   const digests = [...exported.digests];

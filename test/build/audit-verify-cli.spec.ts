@@ -119,6 +119,7 @@ describe('npm run cli -- audit:verify (offline)', () => {
     const cases: [string[], RegExp][] = [
       [['--public-key', 'k1.pem'], /--file is required/],
       [['--file', 'events.ndjson'], /--public-key or --keys is required/],
+      [['--file', 'events.ndjson', '--keys', 'keys.json', '--public-key-id', 'k'], /names the key given with --public-key/],
       [['--file', 'missing.ndjson', '--public-key', 'k1.pem'], /cannot read \(ENOENT\)/],
       [['--file', 'garbled.ndjson', '--public-key', 'k1.pem'], /garbled.ndjson line 2: not JSON/],
       [['--file', 'events.ndjson', '--digests', 'events.ndjson', '--public-key', 'k1.pem'], /digests only/],
