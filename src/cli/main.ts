@@ -8,6 +8,7 @@ import { DomainError } from '../kernel/errors/domain-error';
 import { createRootLogger } from '../kernel/logging/logger';
 import { CliModule } from './cli.module';
 import { COMMANDS, UsageError } from './commands';
+import { OFFLINE_COMMANDS } from './offline-commands';
 
 // npm run cli -- <command> [--flag value ...]: JSON on stdout; errors as JSON on stderr with a
 // non-zero exit (2 for usage, 1 for everything else). Runs as the actor operator:<name>.
@@ -21,19 +22,31 @@ function fail(error: string, message: string, exitCode: number): void {
   process.exitCode = exitCode;
 }
 
-async function main(argv: string[]): Promise<void> {
-  const [name, ...rest] = argv;
-  const command = name ? COMMANDS[name] : undefined;
-  if (!command) {
-    throw new UsageError(`unknown command ${JSON.stringify(name ?? '')}; one of: ${Object.keys(COMMANDS).join(', ')}`);
-  }
-  const options = Object.fromEntries(command.flags.map((flag) => [flag, { type: 'string' as const }]));
-  let flags: Record<string, string | undefined>;
+function parseFlags(names: string[], args: string[]): Record<string, string | undefined> {
+  const options = Object.fromEntries(names.map((flag) => [flag, { type: 'string' as const }]));
   try {
-    flags = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  // Offline commands (audit:verify) run before configuration is loaded: an auditor has neither config nor database.
+  const offline = name && Object.hasOwn(OFFLINE_COMMANDS, name) ? OFFLINE_COMMANDS[name] : undefined;
+  if (offline) {
+    const { output, exitCode } = await offline.run(parseFlags(offline.flags, rest));
+    process.stdout.write(`${JSON.stringify(output)}\n`);
+    process.exitCode = exitCode;
+    return;
+  }
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    const known = [...Object.keys(COMMANDS), ...Object.keys(OFFLINE_COMMANDS)];
+    throw new UsageError(`unknown command ${JSON.stringify(name ?? '')}; one of: ${known.join(', ')}`);
+  }
+  const flags = parseFlags(command.flags, rest);
 
   const config = loadConfig(process.env);
   const logger = createRootLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn', process.stderr);
