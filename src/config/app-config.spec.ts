@@ -58,6 +58,8 @@ describe('loadConfig', () => {
       AUTH_ISSUER_URL: 'https://tenant.auth0.com/',
       AUTH_AUDIENCE: 'https://api.example.com',
       PORT: '8443',
+      AUDIT_SIGNING_KEY_FILE: '/run/secrets/audit-signing-key.pem',
+      AUDIT_SIGNING_KEY_ID: 'audit-2026-11',
     });
     expect(config).toMatchObject({
       nodeEnv: 'production',
@@ -88,7 +90,7 @@ describe('loadConfig', () => {
 
   it('takes crash-test fault points outside production only', () => {
     expect(loadConfig({ NODE_ENV: 'test', AUDIT_FAULT_POINT: 'after-intent' }).audit.faultPoint).toBe('after-intent');
-    expect(loadConfig({ NODE_ENV: 'test' }).audit).toEqual({ interruptedAfterSeconds: 60 });
+    expect(loadConfig({ NODE_ENV: 'test' }).audit).toEqual({ digestIntervalSeconds: 60, retentionDays: 400, interruptedAfterSeconds: 60 });
     expect(problemsOf({ NODE_ENV: 'test', AUDIT_FAULT_POINT: 'somewhere' })).toEqual([expect.stringContaining('AUDIT_FAULT_POINT')]);
     expect(
       problemsOf({
@@ -97,7 +99,26 @@ describe('loadConfig', () => {
         AUTH_ISSUER_URL: 'https://tenant.auth0.com/',
         AUTH_AUDIENCE: 'https://api.example.com',
         AUDIT_FAULT_POINT: 'after-outcome',
+        AUDIT_SIGNING_KEY_FILE: '/run/secrets/audit-signing-key.pem',
+        AUDIT_SIGNING_KEY_ID: 'audit-2026-11',
       }),
     ).toEqual(['AUDIT_FAULT_POINT: crash-test fault points are refused in production']);
+  });
+
+  it('requires an audit signing key in production, refuses retention below a year, and reads the audit settings', () => {
+    expect(problemsOf({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/pp', AUTH_ISSUER_URL: 'https://t.auth0.com/', AUTH_AUDIENCE: 'a' })).toEqual([
+      expect.stringContaining('AUDIT_SIGNING_KEY_FILE: required in production'),
+    ]);
+    expect(problemsOf({ NODE_ENV: 'test', AUDIT_RETENTION_DAYS: '364', AUDIT_SIGNING_KEY_ID: 'k1' })).toEqual([
+      expect.stringContaining('at least 365 days'),
+      expect.stringContaining('set both or neither'),
+    ]);
+    expect(loadConfig({ NODE_ENV: 'test', AUDIT_SIGNING_KEY_FILE: '/k.pem', AUDIT_SIGNING_KEY_ID: 'k1', AUDIT_RETENTION_DAYS: '730', AUDIT_DIGEST_FILE: '/var/d.ndjson' }).audit).toEqual({
+      signingKey: { file: '/k.pem', keyId: 'k1' },
+      digestFile: '/var/d.ndjson',
+      digestIntervalSeconds: 60,
+      retentionDays: 730,
+      interruptedAfterSeconds: 60,
+    });
   });
 });

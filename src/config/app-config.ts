@@ -3,9 +3,11 @@ import { plainToInstance } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsISO8601,
   IsOptional,
   IsString,
   IsUrl,
+  Matches,
   Max,
   Min,
   validateSync,
@@ -28,6 +30,14 @@ export interface AppConfig {
   };
   readonly logLevel: LogLevel;
   readonly audit: {
+    /** Ed25519 private key (PEM file) that signs digests and checkpoints; unset outside production: generated per process. */
+    readonly signingKey?: { readonly file: string; readonly keyId: string; readonly validFrom?: string };
+    /** JSON list of retired public keys with their validity (published by GET /v1/audit-events/keys). */
+    readonly retiredKeysFile?: string;
+    /** Every digest is also appended here (outside the database); unset: the log line only. */
+    readonly digestFile?: string;
+    readonly digestIntervalSeconds: number;
+    readonly retentionDays: number;
     /** An intent older than this without an outcome is chained as interrupted (its process died). */
     readonly interruptedAfterSeconds: number;
     /** Test only: kill the process at this named step of a change (refused in production). */
@@ -94,6 +104,38 @@ class EnvironmentVariables {
   AUDIT_INTERRUPTED_AFTER_SECONDS = 60;
 
   @IsOptional()
+  @IsString()
+  AUDIT_SIGNING_KEY_FILE?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'AUDIT_SIGNING_KEY_ID: 1 to 64 letters, digits, ".", "_" or "-"' })
+  AUDIT_SIGNING_KEY_ID?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  AUDIT_SIGNING_KEY_VALID_FROM?: string;
+
+  @IsOptional()
+  @IsString()
+  AUDIT_RETIRED_KEYS_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  AUDIT_DIGEST_FILE?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  AUDIT_DIGEST_INTERVAL_SECONDS = 60;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(365, { message: 'AUDIT_RETENTION_DAYS: audit events are kept at least 365 days' })
+  @Max(36_500)
+  AUDIT_RETENTION_DAYS = 400;
+
+  @IsOptional()
   @IsIn([...AUDIT_FAULT_POINTS])
   AUDIT_FAULT_POINT?: AuditFaultPoint;
 
@@ -142,6 +184,12 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       if (env[name] === undefined) problems.push(`${name}: required in production`);
     }
   }
+  if ((env.AUDIT_SIGNING_KEY_FILE === undefined) !== (env.AUDIT_SIGNING_KEY_ID === undefined)) {
+    problems.push('AUDIT_SIGNING_KEY_FILE and AUDIT_SIGNING_KEY_ID: set both or neither');
+  }
+  if (isProduction(env) && env.AUDIT_SIGNING_KEY_FILE === undefined) {
+    problems.push('AUDIT_SIGNING_KEY_FILE: required in production (the key that signs audit digests)');
+  }
   if (isProduction(env) && env.AUDIT_FAULT_POINT !== undefined) {
     problems.push('AUDIT_FAULT_POINT: crash-test fault points are refused in production');
   }
@@ -172,6 +220,13 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     },
     logLevel: env.LOG_LEVEL ?? defaultLogLevel(env.NODE_ENV),
     audit: {
+      ...(env.AUDIT_SIGNING_KEY_FILE && env.AUDIT_SIGNING_KEY_ID
+        ? { signingKey: { file: env.AUDIT_SIGNING_KEY_FILE, keyId: env.AUDIT_SIGNING_KEY_ID, ...(env.AUDIT_SIGNING_KEY_VALID_FROM ? { validFrom: env.AUDIT_SIGNING_KEY_VALID_FROM } : {}) } }
+        : {}),
+      ...(env.AUDIT_RETIRED_KEYS_FILE ? { retiredKeysFile: env.AUDIT_RETIRED_KEYS_FILE } : {}),
+      ...(env.AUDIT_DIGEST_FILE ? { digestFile: env.AUDIT_DIGEST_FILE } : {}),
+      digestIntervalSeconds: env.AUDIT_DIGEST_INTERVAL_SECONDS,
+      retentionDays: env.AUDIT_RETENTION_DAYS,
       interruptedAfterSeconds: env.AUDIT_INTERRUPTED_AFTER_SECONDS,
       ...(env.AUDIT_FAULT_POINT === undefined ? {} : { faultPoint: env.AUDIT_FAULT_POINT }),
     },

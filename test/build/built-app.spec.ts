@@ -1,5 +1,7 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testDatabaseUri } from '../utils/database';
 
@@ -39,6 +41,14 @@ function startBuilt(env: Record<string, string>): Promise<{ child: ChildProcess;
   });
 }
 
+/** A fresh Ed25519 key in a temporary file, generated at run time (never committed). */
+function signingKeyFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pp-audit-key-'));
+  const file = join(dir, 'audit-signing-key.pem');
+  writeFileSync(file, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  return file;
+}
+
 describe('the built app (npm start)', () => {
   beforeAll(() => {
     if (!existsSync(MAIN)) throw new Error('dist/main.js is missing: run `npm run build` (npm test does)');
@@ -60,6 +70,8 @@ describe('the built app (npm start)', () => {
       AUTH_ISSUER_URL: 'https://partnerportal-test.eu.auth0.com/',
       AUTH_AUDIENCE: 'https://api.partnerportal.test',
       LOG_LEVEL: 'info',
+      AUDIT_SIGNING_KEY_FILE: signingKeyFile(),
+      AUDIT_SIGNING_KEY_ID: 'built-app-test',
     });
     try {
       const base = `http://127.0.0.1:${port}`;

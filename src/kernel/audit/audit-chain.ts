@@ -33,6 +33,7 @@ export class AuditChain {
   private readonly heads = new Map<string, Head | null>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly sinceHint = new Map<string, number>();
+  private touched = new Set<string>();
 
   constructor(
     @InjectModel(AuditEventRecord.name) private readonly events: Model<AuditEventRecord>,
@@ -54,6 +55,13 @@ export class AuditChain {
   /** The stream's newest event as this process knows it (probing when it does not). */
   async head(stream: string): Promise<Head | null> {
     return this.context.runInTenant(stream, 'audit:chain', () => this.currentHead(stream));
+  }
+
+  /** The streams this process appended to since the last call (the sealer's work list). */
+  takeTouched(): string[] {
+    const streams = [...this.touched];
+    this.touched = new Set();
+    return streams;
   }
 
   /** Writes the head hints of every stream this process has appended to (on shutdown). */
@@ -86,6 +94,7 @@ export class AuditChain {
         return undefined;
       }
       this.heads.set(stream, { seq: event.seq, hash: event.hash });
+      this.touched.add(stream);
       await this.maybeWriteHint(stream, event.seq);
       return event;
     }

@@ -2,7 +2,11 @@ import { Global, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AuditChain } from './audit-chain';
 import { AuditChangeInterceptor } from './audit-change.interceptor';
+import { AuditDigestRecord, AuditDigestSchema } from './audit-digest.schema';
 import { AuditEventRecord, AuditEventSchema } from './audit-event.schema';
+import { AuditKeys } from './audit-keys';
+import { AuditRetention } from './audit-retention';
+import { AuditSealer } from './audit-sealer';
 import { AuditFaultPoints } from './audit-fault-points';
 import { AuditHeadRecord, AuditHeadSchema } from './audit-head.schema';
 import { AuditOutboxRecord, AuditOutboxSchema } from './audit-outbox.schema';
@@ -22,9 +26,10 @@ import { SystemAudit } from './system-audit';
       { name: AuditEventRecord.name, schema: AuditEventSchema },
       { name: AuditHeadRecord.name, schema: AuditHeadSchema },
       { name: AuditOutboxRecord.name, schema: AuditOutboxSchema },
+      { name: AuditDigestRecord.name, schema: AuditDigestSchema },
     ]),
   ],
-  providers: [AuditChain, AuditRelay, AuditWriter, AuditChangeInterceptor, AuditFaultPoints, SystemAudit],
-  exports: [AuditWriter, AuditChain, AuditRelay, AuditChangeInterceptor, SystemAudit, MongooseModule],
+  providers: [AuditChain, AuditRelay, AuditWriter, AuditChangeInterceptor, AuditFaultPoints, SystemAudit, AuditKeys, AuditSealer, AuditRetention],
+  exports: [AuditWriter, AuditChain, AuditRelay, AuditChangeInterceptor, SystemAudit, AuditKeys, AuditSealer, AuditRetention, MongooseModule],
 })
 export class AuditModule {}
