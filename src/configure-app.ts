@@ -4,6 +4,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule, AppModuleOptions } from './app.module';
+import type { AppConfig } from './config/app-config';
+import { APP_CONFIG } from './config/config.module';
 import { createAuditAccessMiddleware } from './kernel/audit/audit-access.middleware';
 import { AuditWriter } from './kernel/audit/audit-writer';
 import { createContextMiddleware } from './kernel/context/context.middleware';
@@ -53,7 +55,7 @@ export function configureApp(app: NestExpressApplication, logger: Logger): void 
   app.use(requestIdMiddleware);
   app.use(createHttpLoggerMiddleware(logger));
   app.use(createContextMiddleware());
-  app.use(createAuditAccessMiddleware(app.get(AuditWriter), app.get(RequestContext)));
+  if (app.get<AppConfig>(APP_CONFIG).audit.accessLog) app.use(createAuditAccessMiddleware(app.get(AuditWriter), app.get(RequestContext)));
   app.use(createJsonBodyMiddleware());
   app.setGlobalPrefix(API_PREFIX, { exclude: UNVERSIONED_ROUTES });
   app.enableShutdownHooks();

@@ -41,6 +41,8 @@ describe('loadConfig', () => {
       MONGODB_URI: 'mongodb+srv://cluster.example.net/pp',
       AUTH_ISSUER_URL: DEV_ISSUER_URL,
       AUTH_AUDIENCE: 'https://api.example.com',
+      AUDIT_SIGNING_KEY_FILE: '/run/secrets/audit-signing-key.pem',
+      AUDIT_SIGNING_KEY_ID: 'audit-2026-11',
     });
     expect(problems).toEqual(['AUTH_ISSUER_URL: production requires an https issuer that is not the local dev issuer']);
   });
@@ -90,7 +92,8 @@ describe('loadConfig', () => {
 
   it('takes crash-test fault points outside production only', () => {
     expect(loadConfig({ NODE_ENV: 'test', AUDIT_FAULT_POINT: 'after-intent' }).audit.faultPoint).toBe('after-intent');
-    expect(loadConfig({ NODE_ENV: 'test' }).audit).toEqual({ digestIntervalSeconds: 60, retentionDays: 400, interruptedAfterSeconds: 60 });
+    expect(loadConfig({ NODE_ENV: 'test' }).audit).toEqual({ digestIntervalSeconds: 60, retentionDays: 400, interruptedAfterSeconds: 60, accessLog: true, changeLog: true });
+    expect(loadConfig({ NODE_ENV: 'development', AUDIT_ACCESS_LOG: 'off', AUDIT_CHANGE_LOG: 'off' }).audit).toMatchObject({ accessLog: false, changeLog: false });
     expect(problemsOf({ NODE_ENV: 'test', AUDIT_FAULT_POINT: 'somewhere' })).toEqual([expect.stringContaining('AUDIT_FAULT_POINT')]);
     expect(
       problemsOf({
@@ -99,10 +102,11 @@ describe('loadConfig', () => {
         AUTH_ISSUER_URL: 'https://tenant.auth0.com/',
         AUTH_AUDIENCE: 'https://api.example.com',
         AUDIT_FAULT_POINT: 'after-outcome',
+        AUDIT_ACCESS_LOG: 'off',
         AUDIT_SIGNING_KEY_FILE: '/run/secrets/audit-signing-key.pem',
         AUDIT_SIGNING_KEY_ID: 'audit-2026-11',
       }),
-    ).toEqual(['AUDIT_FAULT_POINT: crash-test fault points are refused in production']);
+    ).toEqual(['AUDIT_ACCESS_LOG: the audit trail cannot be switched off in production', 'AUDIT_FAULT_POINT: crash-test fault points are refused in production']);
   });
 
   it('requires an audit signing key in production, refuses retention below a year, and reads the audit settings', () => {
@@ -119,6 +123,8 @@ describe('loadConfig', () => {
       digestIntervalSeconds: 60,
       retentionDays: 730,
       interruptedAfterSeconds: 60,
+      accessLog: true,
+      changeLog: true,
     });
   });
 });

@@ -42,6 +42,9 @@ export interface AppConfig {
     readonly interruptedAfterSeconds: number;
     /** Test only: kill the process at this named step of a change (refused in production). */
     readonly faultPoint?: AuditFaultPoint;
+    /** Benchmarks only (refused off in production): record access/denial events, change events. */
+    readonly accessLog: boolean;
+    readonly changeLog: boolean;
   };
   readonly jobs: {
     /** The lead expiry job (docs in src/modules/leads/README.md): on except under NODE_ENV=test, unless LEAD_EXPIRY_JOB says. */
@@ -139,6 +142,14 @@ class EnvironmentVariables {
   @IsIn([...AUDIT_FAULT_POINTS])
   AUDIT_FAULT_POINT?: AuditFaultPoint;
 
+  @IsOptional()
+  @IsIn(['on', 'off'])
+  AUDIT_ACCESS_LOG?: 'on' | 'off';
+
+  @IsOptional()
+  @IsIn(['on', 'off'])
+  AUDIT_CHANGE_LOG?: 'on' | 'off';
+
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -190,6 +201,9 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
   if (isProduction(env) && env.AUDIT_SIGNING_KEY_FILE === undefined) {
     problems.push('AUDIT_SIGNING_KEY_FILE: required in production (the key that signs audit digests)');
   }
+  for (const name of ['AUDIT_ACCESS_LOG', 'AUDIT_CHANGE_LOG'] as const) {
+    if (isProduction(env) && env[name] === 'off') problems.push(`${name}: the audit trail cannot be switched off in production`);
+  }
   if (isProduction(env) && env.AUDIT_FAULT_POINT !== undefined) {
     problems.push('AUDIT_FAULT_POINT: crash-test fault points are refused in production');
   }
@@ -228,6 +242,8 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       digestIntervalSeconds: env.AUDIT_DIGEST_INTERVAL_SECONDS,
       retentionDays: env.AUDIT_RETENTION_DAYS,
       interruptedAfterSeconds: env.AUDIT_INTERRUPTED_AFTER_SECONDS,
+      accessLog: env.AUDIT_ACCESS_LOG !== 'off',
+      changeLog: env.AUDIT_CHANGE_LOG !== 'off',
       ...(env.AUDIT_FAULT_POINT === undefined ? {} : { faultPoint: env.AUDIT_FAULT_POINT }),
     },
     jobs: {

@@ -153,6 +153,9 @@ describe('audit integrity: digests, tampering and retention', () => {
     expect(events.map((e) => e.seq)).toEqual([4, 5, 6]);
     expect(events[2]).toMatchObject({ type: 'checkpoint', action: 'audit.retention', data: { removedThroughSeq: 3 } });
     expect(await verify(stream)).toMatchObject({ intact: true });
+    // The run is an event of its own, in the platform stream.
+    const runs = (await read('platform')).events.filter((e) => e.action === 'audit.retention.run');
+    expect(runs.at(-1)).toMatchObject({ type: 'system', actor: { id: 'job:audit-retention' }, data: { retentionDays: 400, trimmed: 1 } });
 
     // The chain goes on above the checkpoint, and a second run removes nothing more.
     await chain.append(stream, [draft(7, 0)]);

@@ -6,6 +6,9 @@ export interface LoadTarget {
   readonly label: string;
   readonly url: string;
   readonly headers?: Record<string, string>;
+  /** Default GET; a POST sends `body` as JSON. */
+  readonly method?: 'GET' | 'POST';
+  readonly body?: unknown;
 }
 
 export interface LoadSettings {
@@ -26,17 +29,22 @@ export interface LoadResult {
   rssAfterMb?: number;
 }
 
-/** One request first: a target that does not answer 200 would only measure its error path. */
+function requestOf(target: LoadTarget): { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string } {
+  if (target.method !== 'POST') return { method: 'GET', headers: { ...target.headers } };
+  return { method: 'POST', headers: { ...target.headers, 'content-type': 'application/json' }, body: JSON.stringify(target.body ?? {}) };
+}
+
+/** One request first: a target that does not answer 2xx would only measure its error path. */
 async function preflight(target: LoadTarget): Promise<void> {
-  const res = await fetch(target.url, { headers: target.headers, signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(target.url, { ...requestOf(target), signal: AbortSignal.timeout(10_000) });
   const body = await res.text();
-  if (res.status !== 200) throw new Error(`${target.label} answered ${res.status}, not 200: ${body.slice(0, 500)}`);
+  if (res.status < 200 || res.status > 299) throw new Error(`${target.label} answered ${res.status}, not 2xx: ${body.slice(0, 500)}`);
 }
 
 export async function measure(target: LoadTarget, settings: LoadSettings): Promise<LoadResult> {
   assertLoopback(target.url);
   await preflight(target);
-  const options = { url: target.url, connections: settings.connections, headers: target.headers };
+  const options = { url: target.url, connections: settings.connections, ...requestOf(target) };
   if (settings.warmupSeconds > 0) await autocannon({ ...options, duration: settings.warmupSeconds });
   log(`load: ${target.label} (${settings.connections} connections, ${settings.durationSeconds} s)`);
   const result = await autocannon({ ...options, duration: settings.durationSeconds });

@@ -4,12 +4,14 @@
 // made with the operator CLI. Then it measures:
 //   1. throughput and latency (autocannon) of GET /health/live (the baseline), GET /v1/me and
 //      GET /v1/partners?limit=50 (200 partners seeded), each also as a ratio to the baseline;
-//   2. every CSV export route that exists (GET /v1/leads/export, /v1/opportunities/export): N
+//   2. the audit trail's cost: GET /v1/me, GET /v1/partners and POST /v1/partners on this API and
+//      on a second one started with AUDIT_ACCESS_LOG=off AUDIT_CHANGE_LOG=off (same database);
+//   3. every CSV export route that exists (GET /v1/leads/export, /v1/opportunities/export): N
 //      rows seeded straight into the collection, then streamed over HTTP from a freshly started
 //      API process and counted, with that process's memory sampled every 100 ms.
 // Prints Markdown tables on stdout, progress on stderr. Settings (environment):
 //   BENCH_DURATION_S=5  BENCH_WARMUP_S=1  BENCH_CONNECTIONS=10  BENCH_PARTNERS=200
-//   BENCH_EXPORT_ROWS=1000000  BENCH_SEED_BATCH=10000  BENCH_EXPORT_TIMEOUT_S=900
+//   BENCH_EXPORT_ROWS=1000000  BENCH_SEED_BATCH=10000  BENCH_EXPORT_TIMEOUT_S=1800
 //   BENCH_EXPORTS=leads,opportunities (or "none")  BENCH_TIMEOUT_S=3600 (the whole run)
 //   BENCH_LEADS_BODY / BENCH_OPPORTUNITIES_BODY: JSON body for the template row's POST
 //   BENCH_API_NODE_ARGS="--trace-gc" (extra Node flags for the API only)  BENCH_API_LOG=file (API output)
@@ -23,7 +25,7 @@ import type { ExportOutcome } from './export.ts';
 import { Cleanup, ensureBuilt, intSetting, killRunningChildren, log, memoryOf, runNode, startApi } from './harness.ts';
 import { measure } from './load.ts';
 import type { LoadResult } from './load.ts';
-import { exportTable, loadTable } from './table.ts';
+import { auditCostTable, exportTable, loadTable } from './table.ts';
 
 const ORG_ID = 'org_bench';
 const ADMIN_SUB = 'auth0|bench-admin';
@@ -36,7 +38,7 @@ const settings = {
   partners: intSetting(env, 'BENCH_PARTNERS', 200),
   exportRows: intSetting(env, 'BENCH_EXPORT_ROWS', 1_000_000),
   seedBatch: intSetting(env, 'BENCH_SEED_BATCH', 10_000),
-  exportTimeoutMs: intSetting(env, 'BENCH_EXPORT_TIMEOUT_S', 900) * 1000,
+  exportTimeoutMs: intSetting(env, 'BENCH_EXPORT_TIMEOUT_S', 1800) * 1000,
   timeoutMs: intSetting(env, 'BENCH_TIMEOUT_S', 3600) * 1000,
   apiOptions: {
     nodeArgs: (env.BENCH_API_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== ''),
@@ -125,6 +127,21 @@ async function main(): Promise<void> {
 
   const afterLoadRss = memoryOf(api.pid)?.rssMb ?? NaN;
 
+  const auditOff = await startApi(root, { ...apiEnv, AUDIT_ACCESS_LOG: 'off', AUDIT_CHANGE_LOG: 'off' }, settings.apiOptions);
+  cleanup.add('API without audit', () => auditOff.stop());
+  const auditPairs: { on: LoadResult; off: LoadResult }[] = [];
+  for (const endpoint of [
+    { label: 'GET /v1/me', path: '/v1/me' },
+    { label: 'GET /v1/partners?limit=50', path: '/v1/partners?limit=50' },
+    { label: 'POST /v1/partners', path: '/v1/partners', method: 'POST' as const, body: { name: 'Bench Audit Partner', region: 'EMEA' } },
+  ]) {
+    const target = (baseUrl: string) => ({ label: endpoint.label, url: `${baseUrl}${endpoint.path}`, headers: auth, method: endpoint.method, body: endpoint.body });
+    const on = await measure(target(api.baseUrl), settings);
+    const off = await measure(target(auditOff.baseUrl), settings);
+    auditPairs.push({ on, off });
+  }
+  await auditOff.stop();
+
   const exports: ExportOutcome[] = [];
   for (const target of EXPORT_TARGETS.filter((t) => settings.exports.includes(t.name))) {
     const apiUnderTest = {
@@ -157,6 +174,10 @@ async function main(): Promise<void> {
       loadTable(load),
       '',
       `API RSS: ${idleRss.toFixed(0)} MB after start (VmRSS), ${afterLoadRss.toFixed(0)} MB after the load runs`,
+      '',
+      'Audit trail cost (audit on: this API; off: a second API with AUDIT_ACCESS_LOG=off AUDIT_CHANGE_LOG=off, same database):',
+      '',
+      auditCostTable(auditPairs),
       '',
       exports.length > 0 ? exportTable(exports) : 'exports: none requested (BENCH_EXPORTS)',
       '',

@@ -60,3 +60,20 @@ export function exportTable(outcomes: readonly ExportOutcome[]): string {
   for (const o of outcomes) if (o.kind === 'skipped') lines.push(`${o.label}: skipped: ${o.reason}`);
   return lines.join('\n\n');
 }
+
+/** The audit trail's cost: the same endpoint on an API with the trail on and one with it off. */
+export function auditCostTable(pairs: readonly { on: LoadResult; off: LoadResult }[]): string {
+  return table(
+    ['endpoint', 'audit on req/s', 'audit off req/s', 'throughput cost', 'on p50 ms', 'off p50 ms', 'p50 on/off', 'non-2xx on/off'],
+    pairs.map(({ on, off }) => [
+      on.label,
+      int(on.requestsPerSecond),
+      int(off.requestsPerSecond),
+      off.requestsPerSecond > 0 ? `${(((off.requestsPerSecond - on.requestsPerSecond) / off.requestsPerSecond) * 100).toFixed(1)}%` : '—',
+      ms(on.p50Ms),
+      ms(off.p50Ms),
+      ratio(on.p50Ms, off.p50Ms),
+      `${int(on.non2xx)}/${int(off.non2xx)}`,
+    ]),
+  );
+}

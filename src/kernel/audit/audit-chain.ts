@@ -16,6 +16,28 @@ interface Head {
 const HINT_EVERY = 50;
 const MAX_ATTEMPTS = 50;
 
+/** The drafts as consecutive events after `head`. */
+function chainEvents(stream: string, drafts: readonly AuditEventDraft[], head: Head | undefined): AuditEvent[] {
+  const events: AuditEvent[] = [];
+  let previous = head;
+  for (const draft of drafts) {
+    const event = chainEvent(stream, draft, previous);
+    events.push(event);
+    previous = { seq: event.seq, hash: event.hash };
+  }
+  return events;
+}
+
+/** The index of the first document an ordered insert refused as a duplicate key, if that is why it failed. */
+function firstDuplicateIndex(error: unknown): number | undefined {
+  const raw = (error as { writeErrors?: unknown } | null)?.writeErrors;
+  const first = (Array.isArray(raw) ? raw[0] : raw) as { index?: unknown; code?: unknown; err?: { index?: unknown; code?: unknown } } | undefined;
+  const index = first?.index ?? first?.err?.index;
+  const code = first?.code ?? first?.err?.code;
+  if (typeof index === 'number' && code === 11000) return index;
+  return isDuplicateKeyError(error) ? 0 : undefined;
+}
+
 /**
  * Appends events to a stream's hash chain; the only code that inserts audit events.
  *
@@ -69,36 +91,58 @@ export class AuditChain {
     for (const [stream, head] of this.heads) if (head) await this.context.runInTenant(stream, 'audit:chain', () => this.writeHint(stream, head.seq));
   }
 
+  /**
+   * Appends the drafts as consecutive events with one ordered insert per attempt (a burst of access
+   * events costs one write, not one per event). An insert stops at the first duplicate key: either
+   * that seq was taken (another appender moved the head: re-read it and go on with the rest) or that
+   * draft's source is already in the stream (skip it).
+   */
   private async appendAll(stream: string, drafts: readonly AuditEventDraft[]): Promise<AuditEvent[]> {
     const appended: AuditEvent[] = [];
-    for (const draft of drafts) {
-      const event = await this.appendOne(stream, draft);
-      if (event) appended.push(event);
+    let rest = drafts;
+    for (let conflicts = 0; rest.length > 0; ) {
+      const batch = chainEvents(stream, rest, (await this.currentHead(stream)) ?? undefined);
+      const inserted = await this.insertOrdered(batch);
+      if (inserted > 0) {
+        const last = batch[inserted - 1];
+        this.heads.set(stream, { seq: last.seq, hash: last.hash });
+        this.touched.add(stream);
+        appended.push(...batch.slice(0, inserted));
+        await this.maybeWriteHint(stream, last.seq, inserted);
+      }
+      if (inserted === batch.length) break;
+      const refused = batch[inserted];
+      if (await this.exists(refused.id)) {
+        if (++conflicts > MAX_ATTEMPTS) throw new Error(`audit stream ${stream}: no free sequence number after ${MAX_ATTEMPTS} attempts`);
+        this.heads.set(stream, await this.probe(stream, refused.seq));
+        rest = rest.slice(inserted);
+      } else {
+        rest = rest.slice(inserted + 1); // its source is already chained
+      }
     }
     return appended;
   }
 
-  private async appendOne(stream: string, draft: AuditEventDraft): Promise<AuditEvent | undefined> {
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const head = await this.currentHead(stream);
-      const event = chainEvent(stream, draft, head ?? undefined);
-      try {
-        await this.events.create({ _id: event.id, ...event } as unknown as AuditEventRecord);
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        // Either the seq was taken (another appender moved the head) or this source is already in.
-        if (await this.exists(event.id)) {
-          this.heads.set(stream, await this.probe(stream, event.seq));
-          continue;
-        }
-        return undefined;
-      }
-      this.heads.set(stream, { seq: event.seq, hash: event.hash });
-      this.touched.add(stream);
-      await this.maybeWriteHint(stream, event.seq);
-      return event;
+  /** How many of `events` (in order) are now stored; stops at the first duplicate key. */
+  private async insertOrdered(events: readonly AuditEvent[]): Promise<number> {
+    try {
+      await this.events.insertMany(
+        events.map((event) => ({ _id: event.id, ...event })),
+        { ordered: true },
+      );
+      return events.length;
+    } catch (error) {
+      const index = firstDuplicateIndex(error);
+      if (index === undefined) throw error;
+      // Trust the reported position only if the event before it is ours; otherwise start over.
+      if (index > 0 && !(await this.isStored(events[index - 1]))) return 0;
+      return index;
     }
-    throw new Error(`audit stream ${stream}: no free sequence number after ${MAX_ATTEMPTS} attempts`);
+  }
+
+  private async isStored(event: AuditEvent): Promise<boolean> {
+    const stored = await this.events.findOne({ _id: { $eq: event.id } }, { hash: 1 }).lean();
+    return stored?.hash === event.hash;
   }
 
   private async currentHead(stream: string): Promise<Head | null> {
@@ -155,9 +199,9 @@ export class AuditChain {
     return hint?.seq ?? 0;
   }
 
-  private async maybeWriteHint(stream: string, seq: number): Promise<void> {
-    const count = (this.sinceHint.get(stream) ?? 0) + 1;
-    if (count < HINT_EVERY && seq > 1) {
+  private async maybeWriteHint(stream: string, seq: number, appended: number): Promise<void> {
+    const count = (this.sinceHint.get(stream) ?? 0) + appended;
+    if (count < HINT_EVERY && seq > appended) {
       this.sinceHint.set(stream, count);
       return;
     }

@@ -1,4 +1,6 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import type { AppConfig } from '#src/config/app-config';
+import { APP_CONFIG } from '#src/config/config.module';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import type { Request, Response } from 'express';
 import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
@@ -24,16 +26,21 @@ const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
  */
 @Injectable()
 export class AuditChangeInterceptor implements NestInterceptor {
+  private readonly enabled: boolean;
+
   constructor(
     private readonly writer: AuditWriter,
     private readonly context: RequestContext,
     private readonly faults: AuditFaultPoints,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.enabled = config.audit.changeLog;
+  }
 
   intercept(execution: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = execution.switchToHttp().getRequest<Request>();
     const stream = this.context.tenantId;
-    if (!MUTATING.has(req.method) || stream === undefined) return next.handle();
+    if (!this.enabled || !MUTATING.has(req.method) || stream === undefined) return next.handle();
 
     const started = Date.now();
     const route = auditRequestContextOf(req).route ?? req.path;

@@ -17,6 +17,17 @@ const SWEEP_BATCH = 500;
 
 type OutboxRow = Pick<AuditOutboxRecord, '_id' | 'tenantId' | 'source' | 'kind' | 'createdAt' | 'draft'>;
 
+/** Outbox rows (their ids) and the event they stand for. */
+export interface RelayRecord {
+  readonly ids: readonly string[];
+  readonly draft: AuditEventDraft;
+}
+
+interface StreamQueue {
+  waiting: { records: readonly RelayRecord[]; resolve: () => void }[];
+  running: Promise<void> | undefined;
+}
+
 /**
  * Turns outbox records into chained events, exactly once each. The process that wrote a record
  * relays it at once (relay()); a sweep every second relays what any process left behind (it
@@ -29,6 +40,7 @@ export class AuditRelay implements OnModuleInit, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private readonly pending = new Set<Promise<void>>();
+  private readonly queues = new Map<string, StreamQueue>();
   /** An intent without an outcome this long is presumed cut off by a crash (AUDIT_INTERRUPTED_AFTER_SECONDS). */
   private readonly interruptedAfterMs: number;
 
@@ -54,20 +66,49 @@ export class AuditRelay implements OnModuleInit, OnApplicationShutdown {
     await this.chain.flushHints().catch((error: unknown) => this.logger.warn({ err: error }, 'audit head hints not written'));
   }
 
-  /** Chains these records of one stream now (fast path); on failure the sweep retries them. */
-  relay(stream: string, records: readonly { readonly ids: readonly string[]; readonly draft: AuditEventDraft }[]): Promise<void> {
-    const run = this.chain
-      .append(stream, records.map((r) => r.draft))
-      .then(() => this.remove(stream, records.flatMap((r) => r.ids)))
-      .catch((error: unknown) => this.logger.warn({ err: error, stream }, 'audit relay deferred to the sweep'));
+  /**
+   * Chains these records of one stream soon (fast path); on failure the sweep retries them.
+   * Records that arrive while a batch is being chained wait and go together in the next one, so
+   * under load the chain and the outbox see one write per batch, not per record.
+   */
+  relay(stream: string, records: readonly RelayRecord[]): Promise<void> {
+    const queue = this.queues.get(stream) ?? { waiting: [], running: undefined };
+    this.queues.set(stream, queue);
+    const done = new Promise<void>((resolve) => queue.waiting.push({ records, resolve }));
+    queue.running ??= this.drain(stream, queue);
+    return done;
+  }
+
+  private async drain(stream: string, queue: StreamQueue): Promise<void> {
+    const run = (async () => {
+      while (queue.waiting.length > 0) {
+        const batch = queue.waiting.splice(0);
+        const records = batch.flatMap((b) => b.records);
+        try {
+          await this.chain.append(stream, records.map((r) => r.draft));
+          await this.remove(stream, records.flatMap((r) => r.ids));
+        } catch (error) {
+          this.logger.warn({ err: error, stream, records: records.length }, 'audit relay deferred to the sweep');
+        }
+        for (const b of batch) b.resolve();
+      }
+    })();
     this.pending.add(run);
-    void run.finally(() => this.pending.delete(run));
-    return run;
+    try {
+      await run;
+    } finally {
+      this.pending.delete(run);
+      queue.running = undefined;
+      if (queue.waiting.length > 0) queue.running = this.drain(stream, queue);
+      else this.queues.delete(stream);
+    }
   }
 
   /** Waits for the fast paths under way (tests, shutdown). */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
+    while (this.pending.size > 0 || [...this.queues.values()].some((q) => q.running)) {
+      await Promise.allSettled([...this.pending, ...[...this.queues.values()].map((q) => q.running)]);
+    }
   }
 
   /** One pass over what is left in the outbox; at most one pass runs at a time. */

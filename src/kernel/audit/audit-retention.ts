@@ -7,12 +7,12 @@ import { APP_CONFIG } from '#src/config/config.module';
 import { Leases } from '../concurrency/leases';
 import { RequestContext } from '../context/request-context';
 import { ROOT_LOGGER } from '../logging/logging.module';
-import { auditEventId } from './audit-event';
+import { auditEventId, PLATFORM_STREAM } from './audit-event';
 import { AuditEventRecord, RETENTION_DELETE_OPTION } from './audit-event.schema';
 import { AuditHeadRecord } from './audit-head.schema';
 import { AuditKeys } from './audit-keys';
 import { checkpointDraft } from './audit-signing';
-import { AuditWriter } from './audit-writer';
+import { AuditWriter, newAuditSource } from './audit-writer';
 
 export const RETENTION_ACTOR = 'job:audit-retention';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -75,6 +75,20 @@ export class AuditRetention implements OnApplicationBootstrap, OnApplicationShut
       );
       reports.push({ stream, removedThroughSeq });
     }
+    // The run itself, whether or not it removed anything.
+    await this.context.runAsSystem(RETENTION_ACTOR, () =>
+      this.writer.recordSystem(PLATFORM_STREAM, {
+        time: new Date().toISOString(),
+        type: 'system',
+        action: 'audit.retention.run',
+        actor: { type: 'system', id: RETENTION_ACTOR },
+        target: null,
+        context: {},
+        outcome: { result: 'success' },
+        data: { cutoff, retentionDays: this.config.audit.retentionDays, streams: reports.length, trimmed: reports.filter((r) => r.removedThroughSeq > 0).length },
+        source: newAuditSource('retention-run'),
+      }),
+    );
     return reports;
   }
 

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { RequestContext } from '../context/request-context';
 import { ROOT_LOGGER } from '../logging/logging.module';
 import type { AuditEventDraft } from './audit-event';
+import { AuditChain } from './audit-chain';
 import { AuditFaultPoints } from './audit-fault-points';
 import { AuditOutboxRecord, OutboxKind } from './audit-outbox.schema';
 import { AuditRelay } from './audit-relay';
@@ -30,12 +31,13 @@ interface Coalesced {
 }
 
 /**
- * The only code that writes audit records. Everything goes through the outbox and the relay
- * (audit-relay.ts), which chains it:
+ * The only code that writes audit records. Changes and system events go through the outbox and
+ * the relay (audit-relay.ts), which chains them:
  * - changes (the audit interceptor): intent before the handler runs, outcome before the response
  *   is sent, both awaited, so a 2xx never goes out before its event is durable;
- * - access and denial events (the access middleware): buffered, written within ACCESS_FLUSH_MS
- *   and on shutdown; identical denials in DENIAL_WINDOW_MS are coalesced into one with a count;
+ * - access and denial events (the access middleware): buffered and appended to the chain in
+ *   batches within ACCESS_FLUSH_MS and on shutdown; identical denials in DENIAL_WINDOW_MS are
+ *   coalesced into one with a count;
  * - system events (jobs, the operator CLI, Auth0 ingestion): written and chained before return.
  */
 @Injectable()
@@ -48,6 +50,7 @@ export class AuditWriter implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @InjectModel(AuditOutboxRecord.name) private readonly outbox: Model<AuditOutboxRecord>,
     private readonly relay: AuditRelay,
+    private readonly chain: AuditChain,
     private readonly context: RequestContext,
     private readonly faults: AuditFaultPoints,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
@@ -126,24 +129,25 @@ export class AuditWriter implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * Access and denial events go straight to the chain, one batch per stream: the buffer, not an
+   * outbox, is what a crash can lose (at most ACCESS_FLUSH_MS of them).
+   */
   private async flushOnce(): Promise<void> {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
     const byStream = new Map<string, AuditEventDraft[]>();
     for (const { stream, draft } of batch) byStream.set(stream, [...(byStream.get(stream) ?? []), draft]);
-    for (const [stream, drafts] of byStream) {
-      try {
-        const now = new Date();
-        const rows = drafts.map((draft) => ({ _id: outboxId(stream, draft.source, 'event'), source: draft.source, kind: 'event' as const, createdAt: now, draft }));
-        await this.context.runInTenant(stream, 'audit:writer', async () => {
-          await this.outbox.insertMany(rows, { ordered: false });
-        });
-        void this.relay.relay(stream, rows.map((row) => ({ ids: [row._id], draft: row.draft })));
-      } catch (error) {
-        this.logger.error({ err: error, stream, events: drafts.length }, 'audit access events not stored');
-      }
-    }
+    await Promise.all(
+      [...byStream].map(async ([stream, drafts]) => {
+        try {
+          await this.chain.append(stream, drafts);
+        } catch (error) {
+          this.logger.error({ err: error, stream, events: drafts.length }, 'audit access events not stored');
+        }
+      }),
+    );
   }
 
   private async insert(stream: string, source: string, kind: OutboxKind, draft: AuditEventDraft): Promise<string> {
