@@ -8,6 +8,7 @@ import { AuditEvent, GENESIS_HASH, hashAuditEvent, PLATFORM_STREAM } from '#src/
 import { AuditEventRecord } from '#src/kernel/audit/audit-event.schema';
 import { MASKED } from '#src/kernel/audit/audit-diff';
 import { RequestContext } from '#src/kernel/context/request-context';
+import { DevIssuer } from '../../tools/dev-issuer/dev-issuer.ts';
 import { aTenant, TenantFixture } from '../factories/tenants';
 import { startTestApp, TestApp } from '../utils/test-app';
 
@@ -92,13 +93,16 @@ describe('audit trail: what every request and change leaves behind', () => {
     expect(JSON.stringify(changes)).not.toContain('globex.example');
   });
 
-  it('records a refused change as its outcome, without a diff', async () => {
+  it('records a refused change only as a denial: it changed nothing, so there is no change event', async () => {
     const refused = await call('PATCH', '/v1/partners/ffffffffffffffffffffffff', admin, { tier: 'gold' });
     expect(refused.status).toBe(404);
-    const events = (await stream(acme.tenant.id)).filter((e) => e.type === 'change' && e.target?.id === 'ffffffffffffffffffffffff');
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ action: 'partner.update', outcome: { result: 'denied', status: 404, reason: 'not_found' } });
-    expect(events[0].changes ?? []).toEqual([]);
+    const events = (await stream(acme.tenant.id)).filter((e) => e.target?.id === 'ffffffffffffffffffffffff');
+    expect(events.map((e) => [e.type, e.action, e.outcome.status, e.outcome.reason])).toEqual([['denial', 'partner.update', 404, 'not_found']]);
+    await t.app.get(AuditRelay).sweep();
+    const outbox = await t.app.get(RequestContext).runInTenant(acme.tenant.id, 'test:audit', async () =>
+      t.app.get<Model<unknown>>(getModelToken('AuditOutboxRecord')).countDocuments({}),
+    );
+    expect(outbox).toBe(0);
   });
 
   it('records reads as access events and refusals as denial events with their reason, in the right stream', async () => {
@@ -127,6 +131,38 @@ describe('audit trail: what every request and change leaves behind', () => {
     const reasons = platform.filter((e) => e.type === 'denial').map((e) => e.outcome.reason ?? '');
     expect(reasons).toEqual(expect.arrayContaining([expect.stringContaining('missing_token'), expect.stringContaining('malformed_token')]));
     expectIntact(platform);
+  });
+
+  it('records every class of denial, each with its reason, where it happens', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const base = { iss: t.issuerServer.url, aud: 'https://api.partnerportal.local', sub: acme.admin.sub, org_id: acme.tenant.orgId, iat: now, exp: now + 300 };
+    const impostor = await DevIssuer.ephemeral(t.issuerServer.url);
+    const ua = (label: string) => ({ 'user-agent': `denial-class/${label}` });
+    const cases: [label: string, send: () => Promise<Reply>, status: number, reason: RegExp, stream: 'platform' | 'tenant'][] = [
+      ['expired', async () => call('GET', '/v1/partners', await t.issuer.signWith({ ...base, exp: now - 60 }), undefined, ua('expired')), 401, /unauthenticated: expired/, 'platform'],
+      ['bad signature', async () => call('GET', '/v1/partners', await impostor.signWith(base, { kid: t.issuer.kid }), undefined, ua('bad signature')), 401, /invalid signature/, 'platform'],
+      ['unknown issuer', async () => call('GET', '/v1/partners', await t.issuer.signWith({ ...base, iss: 'https://evil.example/' }), undefined, ua('unknown issuer')), 401, /issuer invalid/, 'platform'],
+      ['unknown organization', async () => call('GET', '/v1/partners', await t.issuer.mint({ sub: 'auth0|x', orgId: 'org_nowhere' }), undefined, ua('unknown organization')), 403, /tenant_not_found/, 'platform'],
+      ['permission', async () => call('POST', '/v1/members', partnerUser, { sub: 'auth0|new', role: 'Staff' }, ua('permission')), 403, /permission_denied/, 'tenant'],
+      ['scoped 404', async () => call('GET', '/v1/partners/ffffffffffffffffffffffff', admin, undefined, ua('scoped 404')), 404, /not_found/, 'tenant'],
+      ['validation', async () => call('POST', '/v1/partners', admin, { name: '' }, ua('validation')), 400, /validation_failed/, 'tenant'],
+      ['unknown query', async () => call('GET', '/v1/partners?tenantId=x', admin, undefined, ua('unknown query')), 400, /validation_failed|unknown_query_parameter/, 'tenant'],
+      ['method', async () => call('PUT', '/v1/partners', admin, {}, ua('method')), 405, /method_not_allowed/, 'platform'],
+      ['too large', async () => call('POST', '/v1/partners', admin, { name: 'x'.repeat(200_000) }, ua('too large')), 413, /payload_too_large|too_large/, 'platform'],
+      ['media type', async () => {
+        const res = await fetch(`${t.baseUrl}/v1/partners`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/plain', ...ua('media type') }, body: 'name=x' });
+        return { status: res.status, body: {} };
+      }, 415, /unsupported_media_type/, 'platform'],
+    ];
+    for (const [label, send, status, reason] of cases) expect({ label, status: (await send()).status }).toEqual({ label, status });
+    const events = [...(await stream(PLATFORM_STREAM)), ...(await stream(acme.tenant.id))];
+    for (const [label, , status, reason, where] of cases) {
+      const found = events.filter((e) => e.context.userAgent === `denial-class/${label}`);
+      expect({ label, count: found.length }).toEqual({ label, count: 1 });
+      expect({ label, type: found[0].type, status: found[0].outcome.status, result: found[0].outcome.result }).toEqual({ label, type: 'denial', status, result: 'denied' });
+      expect({ label, reason: found[0].outcome.reason }).toEqual({ label, reason: expect.stringMatching(reason) });
+      expect({ label, stream: found[0].tenantId === PLATFORM_STREAM ? 'platform' : 'tenant' }).toEqual({ label, stream: where });
+    }
   });
 
   it('coalesces a flood of identical denials into the first event and one with the count', async () => {

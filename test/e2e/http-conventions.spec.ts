@@ -41,6 +41,10 @@ describe('HTTP conventions: every error is problem+json with the request id', ()
     const r = await call('/health/live', { method: 'DELETE' });
     expectProblem(r, 405, 'method_not_allowed');
     expect(r.res.headers.get('allow')).toBe('GET, HEAD');
+    // Also under /v1, where per-route middleware is mounted for every method.
+    const probe = await call('/v1/probe/echo', { method: 'DELETE' });
+    expectProblem(probe, 405, 'method_not_allowed');
+    expect(probe.res.headers.get('allow')).toBe('POST');
   });
 
   it('answers malformed JSON with 400 malformed_json', async () => {

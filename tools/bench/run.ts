@@ -130,14 +130,19 @@ async function main(): Promise<void> {
   const auditOff = await startApi(root, { ...apiEnv, AUDIT_ACCESS_LOG: 'off', AUDIT_CHANGE_LOG: 'off' }, settings.apiOptions);
   cleanup.add('API without audit', () => auditOff.stop());
   const auditPairs: { on: LoadResult; off: LoadResult }[] = [];
-  for (const endpoint of [
-    { label: 'GET /v1/me', path: '/v1/me' },
-    { label: 'GET /v1/partners?limit=50', path: '/v1/partners?limit=50' },
-    { label: 'POST /v1/partners', path: '/v1/partners', method: 'POST' as const, body: { name: 'Bench Audit Partner', region: 'EMEA' } },
-  ]) {
+  const post = { path: '/v1/partners', method: 'POST' as const, body: { name: 'Bench Audit Partner', region: 'EMEA' } };
+  const endpoints: { label: string; path: string; connections: number; method?: 'POST'; body?: unknown }[] = [
+    { label: 'GET /v1/me', path: '/v1/me', connections: settings.connections },
+    { label: 'GET /v1/partners?limit=50', path: '/v1/partners?limit=50', connections: settings.connections },
+    // One connection: the latency a change costs itself; then under load, where it also queues.
+    { label: 'POST /v1/partners (1 connection)', ...post, connections: 1 },
+    { label: `POST /v1/partners (${settings.connections} connections)`, ...post, connections: settings.connections },
+  ];
+  for (const endpoint of endpoints) {
     const target = (baseUrl: string) => ({ label: endpoint.label, url: `${baseUrl}${endpoint.path}`, headers: auth, method: endpoint.method, body: endpoint.body });
-    const on = await measure(target(api.baseUrl), settings);
-    const off = await measure(target(auditOff.baseUrl), settings);
+    const load = { ...settings, connections: endpoint.connections };
+    const on = await measure(target(api.baseUrl), load);
+    const off = await measure(target(auditOff.baseUrl), load);
     auditPairs.push({ on, off });
   }
   await auditOff.stop();

@@ -21,8 +21,8 @@ const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
  * the intent is stored before the handler runs and the outcome, with the field-level diff,
  * before the response leaves, so no 2xx is sent for a change the trail does not hold. Registered
  * inside the idempotency interceptor: a replayed response changed nothing and records nothing.
- * Requests refused before this point (authentication, permissions, validation) are denials,
- * recorded by the access middleware.
+ * A refused change (4xx: validation, not found, conflict…) changed nothing: its intent is withdrawn
+ * and the access middleware's denial event is its record.
  */
 @Injectable()
 export class AuditChangeInterceptor implements NestInterceptor {
@@ -78,8 +78,13 @@ export class AuditChangeInterceptor implements NestInterceptor {
           catchError((error: unknown) => {
             const code = error instanceof DomainError ? error.code : 'internal_error';
             const status = ERROR_CATALOGUE[code].status;
-            const outcome = { result: resultOf(status), status, reason: code, latencyMs: Date.now() - started };
-            return from(this.writer.completeChange(ticket, { ...base, time: new Date().toISOString(), outcome })).pipe(
+            // Refused (4xx): nothing changed, and the access record already holds the denial.
+            // Failed (5xx): it may have changed something, so it is recorded as an error.
+            const recorded =
+              status < 500
+                ? this.writer.abandonChange(ticket)
+                : this.writer.completeChange(ticket, { ...base, time: new Date().toISOString(), outcome: { result: 'error', status, reason: code, latencyMs: Date.now() - started } });
+            return from(recorded).pipe(
               catchError(() => throwError(() => error)),
               mergeMap(() => throwError(() => error)),
             );

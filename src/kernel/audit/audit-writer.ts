@@ -82,6 +82,13 @@ export class AuditWriter implements OnModuleInit, OnApplicationShutdown {
     void this.relay.relay(ticket.stream, [{ ids: [id, outboxId(ticket.stream, ticket.source, 'intent')], draft: { ...draft, source: ticket.source } }]);
   }
 
+  /** The mutation was refused before it changed anything: withdraw its intent (no change event). */
+  async abandonChange(ticket: ChangeTicket): Promise<void> {
+    await this.context.runInTenant(ticket.stream, 'audit:writer', async () => {
+      await this.outbox.deleteOne({ _id: { $eq: outboxId(ticket.stream, ticket.source, 'intent') } });
+    });
+  }
+
   /** A system event (job, CLI, ingestion): durable and chained when this resolves. */
   async recordSystem(stream: string, draft: AuditEventDraft): Promise<void> {
     const id = await this.insert(stream, draft.source, 'event', draft);

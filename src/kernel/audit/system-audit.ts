@@ -31,8 +31,9 @@ export class SystemAudit {
       await this.writer.completeChange(ticket, { ...base, time: new Date().toISOString(), outcome: { result: 'success' }, changes });
       return result;
     } catch (error) {
-      const reason = error instanceof DomainError ? error.code : error instanceof Error ? error.name : 'error';
-      await this.writer.completeChange(ticket, { ...base, time: new Date().toISOString(), outcome: { result: error instanceof DomainError ? 'denied' : 'error', reason } });
+      // A refusal changed nothing: no event. Anything else may have: recorded as an error.
+      if (error instanceof DomainError) await this.writer.abandonChange(ticket);
+      else await this.writer.completeChange(ticket, { ...base, time: new Date().toISOString(), outcome: { result: 'error', reason: error instanceof Error ? error.name : 'error' } });
       throw error;
     }
   }

@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import { METHODS } from 'node:http';
 import { match, MatchFunction } from 'path-to-regexp';
 
 interface RouteEntry {
@@ -18,6 +19,9 @@ export class RouteTable {
     const stack = (app as unknown as { router?: { stack: ExpressLayer[] } }).router?.stack ?? [];
     const routes = stack
       .filter((layer): layer is Required<ExpressLayer> => layer.route !== undefined)
+      // Middleware Nest mounts per route (nestjs-pino binds its logger on `/v1{/*splat}` for every
+      // method) is not an endpoint: counting it would make every /v1 path accept every method.
+      .filter((layer) => Object.keys(layer.route.methods).length < METHODS.length)
       .map((layer) => ({
         path: layer.route.path,
         matches: match(layer.route.path, { decode: decodeURIComponent }),
