@@ -154,7 +154,7 @@ describe('audit trail: what every request and change leaves behind', () => {
         return { status: res.status, body: {} };
       }, 415, /unsupported_media_type/, 'platform'],
     ];
-    for (const [label, send, status, reason] of cases) expect({ label, status: (await send()).status }).toEqual({ label, status });
+    for (const [label, send, status] of cases) expect({ label, status: (await send()).status }).toEqual({ label, status });
     const events = [...(await stream(PLATFORM_STREAM)), ...(await stream(acme.tenant.id))];
     for (const [label, , status, reason, where] of cases) {
       const found = events.filter((e) => e.context.userAgent === `denial-class/${label}`);
