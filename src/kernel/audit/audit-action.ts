@@ -10,6 +10,9 @@ const TARGET_TYPES: Readonly<Record<string, string>> = {
   integrations: 'integration',
 };
 
+/** Collections that are one resource, not a list: GET reads it. */
+const SINGLETONS = new Set(['me']);
+
 const VERBS: Readonly<Record<string, string>> = { GET: 'read', POST: 'create', PATCH: 'update', PUT: 'update', DELETE: 'delete', HEAD: 'read' };
 
 export interface RouteAction {
@@ -32,7 +35,7 @@ export function routeAction(method: string, routeTemplate: string): RouteAction 
   const idParam = param?.slice(1);
   const last = rest.at(-1);
   const verb = VERBS[method.toUpperCase()] ?? method.toLowerCase();
-  if (last === undefined) return { action: `${targetType}.${verb === 'read' ? 'list' : verb}`, targetType };
+  if (last === undefined) return { action: `${targetType}.${verb === 'read' && !SINGLETONS.has(collection) ? 'list' : verb}`, targetType };
   if (last.startsWith(':')) return { action: `${targetType}.${verb}`, targetType, idParam };
   // A named sub-resource or command: /export, /verify, /settings, /:id/approve.
   if (targetType === 'tenant-settings') return { action: `${targetType}.${verb}`, targetType };
