@@ -1,7 +1,7 @@
+import { foldedSortKey } from '#src/kernel/domain/text';
 import { DomainError } from '#src/kernel/errors/domain-error';
 import { decodeKeysetCursor, encodeKeysetCursor, KeysetValueKind } from '#src/kernel/http/keyset-cursor';
 import type { Lead } from './lead';
-import { nameSortKey } from './lead';
 import type { LeadStatus } from './lead-status';
 
 export interface LeadListFilter {
@@ -73,7 +73,7 @@ export function sortValueOf(lead: Lead, field: LeadSortField): SortValue {
     case 'valueMinor':
       return lead.valueMinor;
     case 'companyName':
-      return nameSortKey(lead.companyName);
+      return foldedSortKey(lead.companyName);
   }
 }
 

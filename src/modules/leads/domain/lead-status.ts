@@ -1,3 +1,4 @@
+import { appendCappedHistory, StateChange } from '#src/kernel/domain/state-history';
 import { DomainError } from '#src/kernel/errors/domain-error';
 
 /** Where a deal registration stands. */
@@ -65,20 +66,11 @@ export function nextStatus(current: LeadStatus, action: LeadAction): LeadStatus 
 }
 
 /** One entry of a lead's status history; `from` is absent on the registration itself. */
-export interface LeadStatusChange {
-  readonly from?: LeadStatus;
-  readonly to: LeadStatus;
-  /** The actor's `sub`, or a system actor's name (`job:expire-leads`). */
-  readonly by: string;
-  readonly at: Date;
-  readonly reason?: string;
-}
+export type LeadStatusChange = StateChange<LeadStatus>;
 
 /** Status history kept on a lead; beyond it the registration entry and the latest changes stay. */
 export const STATUS_HISTORY_LIMIT = 1000;
 
 export function appendHistory(history: readonly LeadStatusChange[], entry: LeadStatusChange): LeadStatusChange[] {
-  const next = [...history, entry];
-  if (next.length <= STATUS_HISTORY_LIMIT) return next;
-  return [next[0], ...next.slice(next.length - (STATUS_HISTORY_LIMIT - 1))];
+  return appendCappedHistory(history, entry, STATUS_HISTORY_LIMIT);
 }

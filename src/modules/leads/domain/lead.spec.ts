@@ -1,6 +1,5 @@
 import {
   basisPointsToPercent,
-  isCalendarDate,
   isCommissionPercent,
   Lead,
   normalizeChanges,
@@ -19,13 +18,6 @@ describe('lead fields', () => {
     expect(isCommissionPercent(12.345)).toBe(false);
     expect(isCommissionPercent(-1)).toBe(false);
     expect(isCommissionPercent(100.01)).toBe(false);
-  });
-
-  it('knows calendar dates', () => {
-    expect(isCalendarDate('2024-02-29')).toBe(true);
-    expect(isCalendarDate('2025-02-29')).toBe(false);
-    expect(isCalendarDate('2025-13-01')).toBe(false);
-    expect(isCalendarDate('2025-1-01')).toBe(false);
   });
 
   it('normalizes drafts: NFC trimmed text, lowercase domain and email, upper-case currency', () => {

@@ -1,3 +1,5 @@
+import { normalizeText } from '#src/kernel/domain/text';
+import { withoutUndefined } from '#src/kernel/domain/without-undefined';
 import type { LeadStatus, LeadStatusChange } from './lead-status';
 import type { LeadListFilter, LeadPageRequest, LeadSort } from './lead-list';
 
@@ -22,23 +24,6 @@ export const LEAD_LIMITS = {
 export const LEAD_SOURCES = ['referral', 'event', 'website', 'inbound', 'outbound', 'marketplace', 'other'] as const;
 export type LeadSource = (typeof LEAD_SOURCES)[number];
 
-/** Lead ids are 24 lowercase hex digits; anything else names no lead. */
-export const LEAD_ID_PATTERN = /^[0-9a-f]{24}$/;
-
-export function isLeadId(id: string): boolean {
-  return LEAD_ID_PATTERN.test(id);
-}
-
-/** Free text as stored: trimmed and in Unicode NFC, so equal-looking names compare equal. */
-export function normalizeText(value: string): string {
-  return value.trim().normalize('NFC');
-}
-
-/** What sorting and the `q` prefix filter compare: the name folded to lower case. */
-export function nameSortKey(name: string): string {
-  return normalizeText(name).toLowerCase();
-}
-
 /** Commission as exposed (a percentage with up to two decimals) to and from basis points as stored. */
 export function percentToBasisPoints(percent: number): number {
   return Math.round(percent * 100);
@@ -52,15 +37,6 @@ export function basisPointsToPercent(basisPoints: number): number {
 export function isCommissionPercent(percent: number): boolean {
   if (!Number.isFinite(percent) || percent < 0 || percent > 100) return false;
   return Math.abs(percent * 100 - Math.round(percent * 100)) < 1e-6;
-}
-
-/** A calendar date `YYYY-MM-DD` that exists (no 2025-02-30). */
-export function isCalendarDate(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 export interface LeadContact {
@@ -200,7 +176,7 @@ export const INTERNAL_INPUT_FIELDS = ['internalNotes', 'commissionPercent'] as c
 export const SERVER_OWNED_FIELDS = ['partnerId', 'ownerId'] as const;
 
 function normalizeContact(contact: LeadContact): LeadContact {
-  return dropUndefined({
+  return withoutUndefined({
     name: normalizeText(contact.name),
     email: contact.email.trim().toLowerCase(),
     phone: contact.phone?.trim(),
@@ -213,7 +189,7 @@ const textOrNull = (value: string | null | undefined): string | null | undefined
 
 /** The stored forms of a draft's own fields: NFC text, lowercase domain and email, basis points. */
 export function normalizeDraft(draft: LeadDraft): Omit<NewLead, 'id' | 'partnerId' | 'ownerId' | 'status' | 'statusHistory' | 'conflictsWith' | 'registrationKeys'> {
-  return dropUndefined({
+  return withoutUndefined({
     companyName: normalizeText(draft.companyName),
     companyDomain: draft.companyDomain.trim().toLowerCase(),
     contact: normalizeContact(draft.contact),
@@ -229,7 +205,7 @@ export function normalizeDraft(draft: LeadDraft): Omit<NewLead, 'id' | 'partnerI
 
 /** The stored form of a PATCH's changes. */
 export function normalizeChanges(changes: LeadChanges): LeadWrite {
-  return dropUndefined({
+  return withoutUndefined({
     companyName: changes.companyName === undefined ? undefined : normalizeText(changes.companyName),
     companyDomain: changes.companyDomain?.trim().toLowerCase(),
     contact: changes.contact === undefined ? undefined : normalizeContact(changes.contact),
@@ -247,10 +223,6 @@ export function normalizeChanges(changes: LeadChanges): LeadWrite {
 
 export function hasChanges(write: LeadWrite): boolean {
   return Object.keys(write).length > 0;
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** A row-scope condition (from the kernel's RowScope) that every read ANDs in. */

@@ -19,7 +19,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { LEAD_LIMITS, LEAD_SOURCES, normalizeText } from '../domain/lead';
+import { normalizeText } from '#src/kernel/domain/text';
+import { LEAD_LIMITS, LEAD_SOURCES } from '../domain/lead';
 
 // One-line text carries no control characters (NUL included, which the database refuses); notes
 // may also hold tabs and line breaks. The OpenAPI patterns spell out the same classes.

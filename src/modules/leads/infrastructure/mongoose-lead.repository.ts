@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types, UpdateQuery } from 'mongoose';
+import { isObjectIdHex } from '#src/kernel/domain/object-id';
+import { foldedSortKey } from '#src/kernel/domain/text';
 import { cursorRows } from '#src/kernel/export';
-import { isLeadId, Lead, LeadContact, LeadRepository, LeadWrite, nameSortKey, NewLead, RowFilter } from '../domain/lead';
+import { Lead, LeadContact, LeadRepository, LeadWrite, NewLead, RowFilter } from '../domain/lead';
 import { LeadListFilter, LeadPageRequest, LeadSort, LeadSortField } from '../domain/lead-list';
 import type { LeadStatusChange } from '../domain/lead-status';
 import { LeadContactRecord, LeadRecord, LeadStatusChangeRecord } from './lead.schema';
@@ -89,7 +91,7 @@ function filterConditions(filter: LeadListFilter): Record<string, unknown> {
   if (updated) own.updatedAt = updated;
   const value = range(filter.minValue, filter.maxValue, true);
   if (value) own.valueMinor = value;
-  if (filter.namePrefix !== undefined) own.companyNameKey = { $regex: `^${escapeRegex(nameSortKey(filter.namePrefix))}` };
+  if (filter.namePrefix !== undefined) own.companyNameKey = { $regex: `^${escapeRegex(foldedSortKey(filter.namePrefix))}` };
   return own;
 }
 
@@ -119,14 +121,14 @@ export class MongooseLeadRepository extends LeadRepository {
       conflictsWith: [...fields.conflictsWith],
       registrationKeys: [...fields.registrationKeys],
       _id: id,
-      companyNameKey: nameSortKey(lead.companyName),
+      companyNameKey: foldedSortKey(lead.companyName),
       revision: 1,
     });
     return toLead(doc.toObject());
   }
 
   async findById(id: string, scope: RowFilter): Promise<Lead | undefined> {
-    if (!isLeadId(id)) return undefined;
+    if (!isObjectIdHex(id)) return undefined;
     const doc = await this.leads.findOne({ $and: [scope, { _id: { $eq: id }, ...LIVE }] }).lean();
     return doc ? toLead(doc) : undefined;
   }
@@ -158,7 +160,7 @@ export class MongooseLeadRepository extends LeadRepository {
       if (value === null) $unset[key] = '';
       else $set[key] = value;
     }
-    if (typeof changes.companyName === 'string') $set.companyNameKey = nameSortKey(changes.companyName);
+    if (typeof changes.companyName === 'string') $set.companyNameKey = foldedSortKey(changes.companyName);
     const update: UpdateQuery<LeadRecord> = Object.keys($unset).length > 0 ? { $set, $unset } : { $set };
     // A plain write by id: the revision claim already decided that this caller may write.
     const doc = await this.leads.findOneAndUpdate({ _id: { $eq: id } }, update, { returnDocument: 'after', runValidators: true }).lean();

@@ -1,6 +1,7 @@
+import { foldedSortKey } from '#src/kernel/domain/text';
 import { DomainError } from '#src/kernel/errors/domain-error';
 import { decodeKeysetCursor, encodeKeysetCursor, KeysetValueKind } from '#src/kernel/http/keyset-cursor';
-import { nameSortKey, Opportunity } from './opportunity';
+import type { Opportunity } from './opportunity';
 import type { OpportunityStage } from './opportunity-stage';
 
 /** Conditions a list (or an export) applies, ANDed together and with the caller's row scope. */
@@ -87,7 +88,7 @@ export function sortValueOf(opportunity: Opportunity, field: OpportunitySortFiel
     case 'amountMinor':
       return opportunity.amountMinor;
     case 'name':
-      return nameSortKey(opportunity.name);
+      return foldedSortKey(opportunity.name);
     case 'expectedCloseDate':
       return closeDateSortKey(opportunity.expectedCloseDate);
   }

@@ -1,3 +1,4 @@
+import { appendCappedHistory, StateChange } from '#src/kernel/domain/state-history';
 import { DomainError } from '#src/kernel/errors/domain-error';
 
 /** The pipeline, in order: open stages first, then the two ways a deal ends. */
@@ -114,20 +115,11 @@ export function assertReopen(stage: OpportunityStage, actor: StageActor): OpenSt
 }
 
 /** One entry of an opportunity's stage history; `from` is absent on the entry that opened it. */
-export interface StageChange {
-  readonly from?: OpportunityStage;
-  readonly to: OpportunityStage;
-  /** The actor's `sub`, or a system actor's name. */
-  readonly by: string;
-  readonly at: Date;
-  readonly reason?: string;
-}
+export type StageChange = StateChange<OpportunityStage>;
 
 /** Stage history kept on an opportunity; beyond it the opening entry and the latest changes stay. */
 export const STAGE_HISTORY_LIMIT = 1000;
 
 export function appendStageHistory(history: readonly StageChange[], entry: StageChange): StageChange[] {
-  const next = [...history, entry];
-  if (next.length <= STAGE_HISTORY_LIMIT) return next;
-  return [next[0], ...next.slice(next.length - (STAGE_HISTORY_LIMIT - 1))];
+  return appendCappedHistory(history, entry, STAGE_HISTORY_LIMIT);
 }

@@ -1,3 +1,5 @@
+import { normalizeText } from '#src/kernel/domain/text';
+import { withoutUndefined } from '#src/kernel/domain/without-undefined';
 import type { OpportunityListFilter, OpportunityPageRequest, OpportunitySort } from './opportunity-list';
 import { closeReasonNotExpected, closeReasonRequired, invalidFields, probabilityFixed } from './opportunity.errors';
 import {
@@ -21,31 +23,8 @@ export const OPPORTUNITY_LIMITS = {
   probability: 100,
 } as const;
 
-/** Opportunity ids are 24 lowercase hex digits; anything else names no opportunity. */
-export const OPPORTUNITY_ID_PATTERN = /^[0-9a-f]{24}$/;
-
-export function isOpportunityId(id: string): boolean {
-  return OPPORTUNITY_ID_PATTERN.test(id);
-}
-
-/** Free text as stored: trimmed and in Unicode NFC, so equal-looking names compare equal. */
-export function normalizeText(value: string): string {
-  return value.trim().normalize('NFC');
-}
-
-/** What sorting and the `q` prefix filter compare: the name folded to lower case. */
-export function nameSortKey(name: string): string {
-  return normalizeText(name).toLowerCase();
-}
-
-/** A calendar date `YYYY-MM-DD` that exists (no 2026-02-30). */
-export function isCalendarDate(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
+// The conversion use case takes the text rule from here.
+export { normalizeText };
 
 /**
  * A deal in the pipeline, as stored and as every caller sees it (it has no internal-only fields).
@@ -141,10 +120,6 @@ export interface ChangeActor {
   readonly at: Date;
 }
 
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
 /**
  * The stage and probability a new opportunity starts with: any open stage (default prospecting),
  * and the given probability or the stage's default. Nothing is created closed.
@@ -161,7 +136,7 @@ export function openingOf(stage: OpportunityStage | undefined, probability: numb
 export function normalizeDraft(
   draft: OpportunityDraft,
 ): Pick<NewOpportunity, 'name' | 'amountMinor' | 'currency' | 'stage' | 'probability' | 'expectedCloseDate'> {
-  return dropUndefined({
+  return withoutUndefined({
     name: normalizeText(draft.name),
     amountMinor: draft.amountMinor,
     currency: draft.currency.trim().toUpperCase(),
@@ -176,7 +151,7 @@ export function openingEntry(stage: OpportunityStage, actor: Omit<ChangeActor, '
 }
 
 export function normalizeChanges(changes: OpportunityChanges): OpportunityChanges {
-  return dropUndefined({
+  return withoutUndefined({
     name: changes.name === undefined ? undefined : normalizeText(changes.name),
     amountMinor: changes.amountMinor,
     currency: changes.currency?.trim().toUpperCase(),
@@ -221,9 +196,9 @@ export function planChanges(current: Opportunity, changes: OpportunityChanges, a
     nextProbability = STAGE_PROBABILITY[target];
   }
 
-  if (!moves) return dropUndefined({ ...plain, probability: nextProbability });
+  if (!moves) return withoutUndefined({ ...plain, probability: nextProbability });
   const entry: StageChange = { from: current.stage, to: target, by: actor.by, at: actor.at, ...(closeReason === undefined ? {} : { reason: closeReason }) };
-  return dropUndefined({
+  return withoutUndefined({
     ...plain,
     stage: target,
     probability: nextProbability,

@@ -2,7 +2,8 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, TransformFnParams } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { normalizeText, OPPORTUNITY_LIMITS } from '../domain/opportunity';
+import { normalizeText } from '#src/kernel/domain/text';
+import { OPPORTUNITY_LIMITS } from '../domain/opportunity';
 import { DEFAULT_STAGE, OPEN_STAGES, OPPORTUNITY_STAGES, STAGE_PROBABILITY } from '../domain/opportunity-stage';
 
 // One-line text carries no control characters (NUL included, which the database refuses); reasons

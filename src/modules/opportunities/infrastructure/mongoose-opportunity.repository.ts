@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types, UpdateQuery } from 'mongoose';
 import { isDuplicateKeyError } from '#src/kernel/database/database-errors';
+import { isObjectIdHex } from '#src/kernel/domain/object-id';
+import { foldedSortKey } from '#src/kernel/domain/text';
 import { cursorRows } from '#src/kernel/export';
 import {
-  isOpportunityId,
-  nameSortKey,
   NewOpportunity,
   Opportunity,
   OpportunityRepository,
@@ -84,7 +84,7 @@ function filterConditions(filter: OpportunityListFilter): Record<string, unknown
   if (updated) own.updatedAt = updated;
   const amount = range(filter.minAmount, filter.maxAmount, true);
   if (amount) own.amountMinor = amount;
-  if (filter.namePrefix !== undefined) own.nameKey = { $regex: `^${escapeRegex(nameSortKey(filter.namePrefix))}` };
+  if (filter.namePrefix !== undefined) own.nameKey = { $regex: `^${escapeRegex(foldedSortKey(filter.namePrefix))}` };
   return own;
 }
 
@@ -114,7 +114,7 @@ export class MongooseOpportunityRepository extends OpportunityRepository {
         ...fields,
         stageHistory: [...fields.stageHistory],
         _id: id,
-        nameKey: nameSortKey(fields.name),
+        nameKey: foldedSortKey(fields.name),
         expectedCloseKey: closeDateSortKey(fields.expectedCloseDate),
         leadKey: fields.leadId === undefined ? `own:${id}` : `lead:${fields.leadId}`,
         revision: 1,
@@ -128,7 +128,7 @@ export class MongooseOpportunityRepository extends OpportunityRepository {
   }
 
   async findById(id: string, scope: RowFilter): Promise<Opportunity | undefined> {
-    if (!isOpportunityId(id)) return undefined;
+    if (!isObjectIdHex(id)) return undefined;
     const doc = await this.opportunities.findOne({ $and: [scope, { _id: { $eq: id }, ...LIVE }] }).lean();
     return doc ? toOpportunity(doc) : undefined;
   }
@@ -157,7 +157,7 @@ export class MongooseOpportunityRepository extends OpportunityRepository {
       if (value === null) $unset[key] = '';
       else $set[key] = value;
     }
-    if (typeof changes.name === 'string') $set.nameKey = nameSortKey(changes.name);
+    if (typeof changes.name === 'string') $set.nameKey = foldedSortKey(changes.name);
     if (changes.expectedCloseDate !== undefined) $set.expectedCloseKey = closeDateSortKey(changes.expectedCloseDate ?? undefined);
     const update: UpdateQuery<OpportunityRecord> = Object.keys($unset).length > 0 ? { $set, $unset } : { $set };
     // A plain write by id: the revision claim already decided that this caller may write.

@@ -1,3 +1,5 @@
+import { normalizeText } from '#src/kernel/domain/text';
+import { withoutUndefined } from '#src/kernel/domain/without-undefined';
 import type { PageRequest } from '#src/kernel/http/pagination';
 
 /** Partner tiers, lowest first: the order is the ranking (registered < silver < gold < platinum). */
@@ -21,24 +23,12 @@ export const PARTNER_LIMITS = {
   ownerId: 256,
 } as const;
 
-/** Partner ids are 24 lowercase hex digits; anything else names no partner. */
-export const PARTNER_ID_PATTERN = /^[0-9a-f]{24}$/;
-
-export function isPartnerId(id: string): boolean {
-  return PARTNER_ID_PATTERN.test(id);
-}
-
 export function tierRank(tier: PartnerTier): number {
   return PARTNER_TIERS.indexOf(tier);
 }
 
 export function tierAtLeast(tier: PartnerTier, minimum: PartnerTier): boolean {
   return tierRank(tier) >= tierRank(minimum);
-}
-
-/** Free text as stored: trimmed and in Unicode NFC, so equal-looking names compare equal. */
-export function normalizeText(value: string): string {
-  return value.trim().normalize('NFC');
 }
 
 export interface PartnerContact {
@@ -118,7 +108,7 @@ const trimOrNull = (value: string | null): string | null => (value === null ? nu
 
 /** Applies the defaults and the stored forms (NFC names, lowercase domain and email). */
 export function newPartnerFrom(draft: PartnerDraft): NewPartner {
-  return dropUndefined({
+  return withoutUndefined({
     name: normalizeText(draft.name),
     website: draft.website?.trim(),
     domain: draft.domain?.trim().toLowerCase(),
@@ -131,7 +121,7 @@ export function newPartnerFrom(draft: PartnerDraft): NewPartner {
 }
 
 export function normalizeChanges(changes: PartnerChanges): PartnerChanges {
-  return dropUndefined({
+  return withoutUndefined({
     name: changes.name === undefined ? undefined : normalizeText(changes.name),
     website: changes.website === undefined ? undefined : trimOrNull(changes.website),
     domain: changes.domain === undefined ? undefined : changes.domain === null ? null : changes.domain.trim().toLowerCase(),
@@ -146,10 +136,6 @@ export function normalizeChanges(changes: PartnerChanges): PartnerChanges {
 
 export function hasChanges(changes: PartnerChanges): boolean {
   return Object.keys(changes).length > 0;
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** Port; every method works inside the tenant bound to the current context. */

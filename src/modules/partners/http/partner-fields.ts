@@ -15,7 +15,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { DEFAULT_PARTNER_STATUS, DEFAULT_PARTNER_TIER, normalizeText, PARTNER_LIMITS, PARTNER_STATUSES, PARTNER_TIERS } from '../domain/partner';
+import { normalizeText } from '#src/kernel/domain/text';
+import { DEFAULT_PARTNER_STATUS, DEFAULT_PARTNER_TIER, PARTNER_LIMITS, PARTNER_STATUSES, PARTNER_TIERS } from '../domain/partner';
 
 // Free text must carry no control characters (NUL included, which the database refuses). The
 // OpenAPI pattern spells out the same class as \p{Cc}: U+0000–U+001F and U+007F–U+009F.

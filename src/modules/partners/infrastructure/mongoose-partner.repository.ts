@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, UpdateQuery } from 'mongoose';
+import { isObjectIdHex } from '#src/kernel/domain/object-id';
 import type { PageRequest } from '#src/kernel/http/pagination';
 import {
-  isPartnerId,
   NewPartner,
   Partner,
   PartnerChanges,
@@ -62,7 +62,7 @@ export class MongoosePartnerRepository extends PartnerRepository {
   }
 
   async findById(id: string, scope: RowFilter): Promise<Partner | undefined> {
-    if (!isPartnerId(id)) return undefined;
+    if (!isObjectIdHex(id)) return undefined;
     const doc = await this.partners.findOne({ $and: [scope, { _id: { $eq: id }, ...LIVE }] }).lean();
     return doc ? toPartner(doc) : undefined;
   }
