@@ -114,25 +114,7 @@ export interface LeadDraft {
 }
 
 /** A lead ready to insert (at revision 1). */
-export interface NewLead {
-  readonly id: string;
-  readonly companyName: string;
-  readonly companyDomain: string;
-  readonly contact: LeadContact;
-  readonly valueMinor: number;
-  readonly currency: string;
-  readonly expectedCloseDate?: string;
-  readonly source?: LeadSource;
-  readonly notes?: string;
-  readonly internalNotes?: string;
-  readonly commissionBasisPoints?: number;
-  readonly partnerId: string;
-  readonly ownerId: string;
-  readonly status: LeadStatus;
-  readonly statusHistory: readonly LeadStatusChange[];
-  readonly conflictsWith: readonly string[];
-  readonly registrationKeys: readonly string[];
-}
+export type NewLead = Omit<Lead, 'approvedAt' | 'convertedOpportunityId' | 'revision' | 'createdAt' | 'updatedAt'>;
 
 /** A partial change from PATCH: an absent key leaves the field; null clears an optional one. */
 export interface LeadChanges {

@@ -71,19 +71,7 @@ export interface OpportunityDraft {
 }
 
 /** An opportunity ready to insert (at revision 1). */
-export interface NewOpportunity {
-  readonly id: string;
-  readonly name: string;
-  readonly amountMinor: number;
-  readonly currency: string;
-  readonly stage: OpportunityStage;
-  readonly probability: number;
-  readonly expectedCloseDate?: string;
-  readonly partnerId: string;
-  readonly ownerId: string;
-  readonly leadId?: string;
-  readonly stageHistory: readonly StageChange[];
-}
+export type NewOpportunity = Omit<Opportunity, 'closeReason' | 'revision' | 'createdAt' | 'updatedAt'>;
 
 /** A partial change from PATCH: an absent key leaves the field; null clears an optional one. */
 export interface OpportunityChanges {

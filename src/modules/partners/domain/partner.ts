@@ -54,16 +54,7 @@ export interface Partner {
   readonly updatedAt: Date;
 }
 
-export interface NewPartner {
-  readonly name: string;
-  readonly website?: string;
-  readonly domain?: string;
-  readonly tier: PartnerTier;
-  readonly status: PartnerStatus;
-  readonly region?: string;
-  readonly primaryContact?: PartnerContact;
-  readonly ownerId?: string;
-}
+export type NewPartner = Omit<Partner, 'id' | 'revision' | 'createdAt' | 'updatedAt'>;
 
 /** What a create request may leave out: the defaults fill it in. */
 export type PartnerDraft = Omit<NewPartner, 'tier' | 'status'> & {
