@@ -1,13 +1,17 @@
 import { DomainError } from '../errors/domain-error';
 
+/** A sort key's value as compared in the database: a date, an integer or a (folded or keyed) string. */
+export type KeysetValue = Date | number | string;
+
 /** A list position: the sort key's value and the id that breaks ties. */
 export interface KeysetPosition {
-  readonly value: Date | number | string;
+  readonly value: KeysetValue;
   readonly id: string;
 }
 
-export interface KeysetSort {
-  readonly field: string;
+/** A list's sort: one of its whitelisted fields, ascending (1) or descending (-1). */
+export interface KeysetSort<F extends string = string> {
+  readonly field: F;
   readonly direction: 1 | -1;
 }
 

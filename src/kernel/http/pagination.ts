@@ -2,9 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DomainError } from '../errors/domain-error';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page } from './page';
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE };
+export type { Page };
 
 /** `?limit=1..200&cursor=…` on every list. */
 export class ListQueryDto {
@@ -27,11 +28,6 @@ export class ListQueryDto {
 export interface PageRequest {
   readonly afterId?: string;
   readonly limit: number;
-}
-
-export interface Page<T> {
-  readonly data: T[];
-  readonly nextCursor: string | null;
 }
 
 export function toPageRequest(query: ListQueryDto): PageRequest {

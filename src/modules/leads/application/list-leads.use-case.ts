@@ -1,16 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { RowScope } from '#src/kernel/auth/row-scope';
-import { DEFAULT_PAGE_SIZE } from '#src/kernel/http/pagination';
+import type { KeysetPageQuery } from '#src/kernel/http/keyset-page';
+import type { Page } from '#src/kernel/http/page';
 import { LeadRepository, LeadView } from '../domain/lead';
-import { decodeLeadCursor, LeadListFilter, LeadPage, LeadPageRequest, parseLeadSort, toLeadPage } from '../domain/lead-list';
+import { leadPageRequest, LeadListFilter, toLeadPage } from '../domain/lead-list';
 import { LeadCaller } from './lead-caller';
-
-export interface LeadPageQuery {
-  /** `createdAt`, `-createdAt`, `updatedAt`, `valueMinor`, `companyName`, … */
-  readonly sort?: string;
-  readonly cursor?: string;
-  readonly limit?: number;
-}
 
 /** One page of leads in the caller's row scope, in a stable order (sort key, then id). */
 @Injectable()
@@ -21,14 +15,10 @@ export class ListLeads {
     private readonly caller: LeadCaller,
   ) {}
 
-  async execute(filter: LeadListFilter, query: LeadPageQuery): Promise<LeadPage<LeadView>> {
+  /** `query.sort`: `createdAt`, `-createdAt`, `updatedAt`, `valueMinor`, `companyName`, … */
+  async execute(filter: LeadListFilter, query: KeysetPageQuery): Promise<Page<LeadView>> {
     const scope = this.rowScope.filter('leads:read');
-    const sort = parseLeadSort(query.sort);
-    const request: LeadPageRequest = {
-      sort,
-      after: query.cursor === undefined ? undefined : decodeLeadCursor(query.cursor, sort),
-      limit: query.limit ?? DEFAULT_PAGE_SIZE,
-    };
+    const request = leadPageRequest(query);
     return toLeadPage(await this.leads.list(filter, request, scope), request, (lead) => this.caller.view(lead));
   }
 }

@@ -1,22 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { RowScope } from '#src/kernel/auth/row-scope';
-import { DEFAULT_PAGE_SIZE } from '#src/kernel/http/pagination';
+import type { KeysetPageQuery } from '#src/kernel/http/keyset-page';
+import type { Page } from '#src/kernel/http/page';
 import { Opportunity, OpportunityRepository } from '../domain/opportunity';
-import {
-  decodeOpportunityCursor,
-  OpportunityListFilter,
-  OpportunityPage,
-  OpportunityPageRequest,
-  parseOpportunitySort,
-  toOpportunityPage,
-} from '../domain/opportunity-list';
-
-export interface OpportunityPageQuery {
-  /** `createdAt`, `-createdAt`, `updatedAt`, `amountMinor`, `name`, `expectedCloseDate`, … */
-  readonly sort?: string;
-  readonly cursor?: string;
-  readonly limit?: number;
-}
+import { OpportunityListFilter, opportunityPageRequest, toOpportunityPage } from '../domain/opportunity-list';
 
 /** One page of opportunities in the caller's row scope, in a stable order (sort key, then id). */
 @Injectable()
@@ -26,14 +13,10 @@ export class ListOpportunities {
     private readonly rowScope: RowScope,
   ) {}
 
-  async execute(filter: OpportunityListFilter, query: OpportunityPageQuery): Promise<OpportunityPage<Opportunity>> {
+  /** `query.sort`: `createdAt`, `-createdAt`, `updatedAt`, `amountMinor`, `name`, `expectedCloseDate`, … */
+  async execute(filter: OpportunityListFilter, query: KeysetPageQuery): Promise<Page<Opportunity>> {
     const scope = this.rowScope.filter('opportunities:read');
-    const sort = parseOpportunitySort(query.sort);
-    const request: OpportunityPageRequest = {
-      sort,
-      after: query.cursor === undefined ? undefined : decodeOpportunityCursor(query.cursor, sort),
-      limit: query.limit ?? DEFAULT_PAGE_SIZE,
-    };
+    const request = opportunityPageRequest(query);
     return toOpportunityPage(await this.opportunities.list(filter, request, scope), request);
   }
 }

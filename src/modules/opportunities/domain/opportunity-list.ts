@@ -1,6 +1,15 @@
 import { foldedSortKey } from '#src/kernel/domain/text';
-import { DomainError } from '#src/kernel/errors/domain-error';
-import { decodeKeysetCursor, encodeKeysetCursor, KeysetValueKind } from '#src/kernel/http/keyset-cursor';
+import type { KeysetSort, KeysetValue } from '#src/kernel/http/keyset-cursor';
+import {
+  KeysetPageQuery,
+  KeysetPageRequest,
+  keysetPageRequest,
+  KeysetValueKinds,
+  parseKeysetSort,
+  sortParamValues,
+  toKeysetPage,
+} from '#src/kernel/http/keyset-page';
+import type { Page } from '#src/kernel/http/page';
 import type { Opportunity } from './opportunity';
 import type { OpportunityStage } from './opportunity-stage';
 
@@ -25,9 +34,9 @@ export interface OpportunityListFilter {
 export const OPPORTUNITY_SORT_FIELDS = ['createdAt', 'updatedAt', 'amountMinor', 'name', 'expectedCloseDate'] as const;
 export type OpportunitySortField = (typeof OPPORTUNITY_SORT_FIELDS)[number];
 /** `createdAt` ascending (oldest first) unless the caller asks otherwise. */
-export const DEFAULT_OPPORTUNITY_SORT = 'createdAt';
+export const DEFAULT_OPPORTUNITY_SORT: OpportunitySortField = 'createdAt';
 /** What `?sort=` accepts: a field, optionally prefixed with `-` for descending. */
-export const OPPORTUNITY_SORT_VALUES: readonly string[] = OPPORTUNITY_SORT_FIELDS.flatMap((f) => [f, `-${f}`]);
+export const OPPORTUNITY_SORT_VALUES: readonly string[] = sortParamValues(OPPORTUNITY_SORT_FIELDS);
 
 /**
  * How an opportunity without an expected close date sorts by expectedCloseDate: after every date
@@ -39,47 +48,15 @@ export function closeDateSortKey(expectedCloseDate: string | undefined): string 
   return expectedCloseDate ?? NO_CLOSE_DATE_KEY;
 }
 
-export interface OpportunitySort {
-  readonly field: OpportunitySortField;
-  readonly direction: 1 | -1;
-}
-
-function invalidSort(): DomainError {
-  return new DomainError('validation_failed', 'One or more fields are invalid.', {
-    errors: [{ field: '/sort', message: `must be one of ${OPPORTUNITY_SORT_VALUES.join(', ')}` }],
-  });
-}
+export type OpportunitySort = KeysetSort<OpportunitySortField>;
+export type OpportunityPageRequest = KeysetPageRequest<OpportunitySortField>;
 
 export function parseOpportunitySort(value: string | undefined): OpportunitySort {
-  const raw = value ?? DEFAULT_OPPORTUNITY_SORT;
-  const descending = raw.startsWith('-');
-  const field = (descending ? raw.slice(1) : raw) as OpportunitySortField;
-  if (!OPPORTUNITY_SORT_FIELDS.includes(field)) throw invalidSort();
-  return { field, direction: descending ? -1 : 1 };
-}
-
-/** A sort key as compared in the database: dates, integers, or folded / keyed strings. */
-export type SortValue = Date | number | string;
-
-/** Where a page starts: just after the row with this sort value and id (the tie-breaker). */
-export interface OpportunityCursorPosition {
-  readonly value: SortValue;
-  readonly id: string;
-}
-
-export interface OpportunityPageRequest {
-  readonly sort: OpportunitySort;
-  readonly after?: OpportunityCursorPosition;
-  readonly limit: number;
-}
-
-export interface OpportunityPage<T> {
-  readonly data: T[];
-  readonly nextCursor: string | null;
+  return parseKeysetSort(value, OPPORTUNITY_SORT_FIELDS, DEFAULT_OPPORTUNITY_SORT);
 }
 
 /** The stored value an opportunity is sorted by. */
-export function sortValueOf(opportunity: Opportunity, field: OpportunitySortField): SortValue {
+export function sortValueOf(opportunity: Opportunity, field: OpportunitySortField): KeysetValue {
   switch (field) {
     case 'createdAt':
       return opportunity.createdAt;
@@ -94,24 +71,14 @@ export function sortValueOf(opportunity: Opportunity, field: OpportunitySortFiel
   }
 }
 
-const OPPORTUNITY_CURSOR_KINDS: Readonly<Record<OpportunitySort['field'], KeysetValueKind>> = { createdAt: 'date', updatedAt: 'date', amountMinor: 'integer', name: 'string', expectedCloseDate: 'string' };
+const OPPORTUNITY_CURSOR_KINDS: KeysetValueKinds<OpportunitySortField> = { createdAt: 'date', updatedAt: 'date', amountMinor: 'integer', name: 'string', expectedCloseDate: 'string' };
 
-export function encodeOpportunityCursor(sort: OpportunitySort, position: OpportunityCursorPosition): string {
-  return encodeKeysetCursor(sort, position);
-}
-
-/** The position a cursor names; it must come from a list with the same sort. */
-export function decodeOpportunityCursor(cursor: string, sort: OpportunitySort): OpportunityCursorPosition {
-  return decodeKeysetCursor(cursor, sort, OPPORTUNITY_CURSOR_KINDS[sort.field]);
+/** The page a list query asks for: its sort, where its cursor resumes (same sort only) and its size. */
+export function opportunityPageRequest(query: KeysetPageQuery): OpportunityPageRequest {
+  return keysetPageRequest(parseOpportunitySort(query.sort), query, OPPORTUNITY_CURSOR_KINDS);
 }
 
 /** Builds a page from limit+1 rows: the extra row only says "there is more". */
-export function toOpportunityPage(rows: Opportunity[], request: OpportunityPageRequest): OpportunityPage<Opportunity> {
-  const data = rows.slice(0, request.limit);
-  const more = rows.length > request.limit && data.length > 0;
-  const last = data[data.length - 1];
-  return {
-    data,
-    nextCursor: more ? encodeOpportunityCursor(request.sort, { value: sortValueOf(last, request.sort.field), id: last.id }) : null,
-  };
+export function toOpportunityPage(rows: Opportunity[], request: OpportunityPageRequest): Page<Opportunity> {
+  return toKeysetPage(rows, request, sortValueOf, (opportunity) => opportunity);
 }
