@@ -1,13 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types, UpdateQuery } from 'mongoose';
+import { Model, Types } from 'mongoose';
+import { whereBetween, whereEquals, whereStartsWith } from '#src/kernel/database/filter-conditions';
+import { keysetAfter, keysetSortSpec, SortPaths } from '#src/kernel/database/keyset-query';
+import { presentField } from '#src/kernel/database/present-field';
+import { NOT_DELETED } from '#src/kernel/database/record-fields';
+import { revisionUpdate } from '#src/kernel/database/revision-update';
+import { toStateChange } from '#src/kernel/database/state-change.schema';
 import { isObjectIdHex } from '#src/kernel/domain/object-id';
 import { foldedSortKey } from '#src/kernel/domain/text';
 import { cursorRows } from '#src/kernel/export';
 import { Lead, LeadContact, LeadRepository, LeadWrite, NewLead, RowFilter } from '../domain/lead';
 import { LeadListFilter, LeadPageRequest, LeadSort, LeadSortField } from '../domain/lead-list';
-import type { LeadStatusChange } from '../domain/lead-status';
-import { LeadContactRecord, LeadRecord, LeadStatusChangeRecord } from './lead.schema';
+import { LeadContactRecord, LeadRecord } from './lead.schema';
 
 function toContact(record: LeadContactRecord): LeadContact {
   return {
@@ -18,19 +23,7 @@ function toContact(record: LeadContactRecord): LeadContact {
   };
 }
 
-function toChange(record: LeadStatusChangeRecord): LeadStatusChange {
-  return {
-    ...(record.from ? { from: record.from } : {}),
-    to: record.to,
-    by: record.by,
-    at: record.at,
-    ...(record.reason ? { reason: record.reason } : {}),
-  };
-}
-
 function toLead(doc: LeadRecord): Lead {
-  const optional = <K extends keyof LeadRecord>(key: K): Partial<Pick<LeadRecord, K>> =>
-    doc[key] === undefined || doc[key] === null ? {} : ({ [key]: doc[key] } as Pick<LeadRecord, K>);
   return {
     id: doc._id,
     companyName: doc.companyName,
@@ -38,65 +31,48 @@ function toLead(doc: LeadRecord): Lead {
     contact: toContact(doc.contact),
     valueMinor: doc.valueMinor,
     currency: doc.currency,
-    ...optional('expectedCloseDate'),
+    ...presentField(doc, 'expectedCloseDate'),
     partnerId: doc.partnerId,
     ownerId: doc.ownerId,
-    ...optional('source'),
-    ...optional('notes'),
-    ...optional('internalNotes'),
-    ...optional('commissionBasisPoints'),
+    ...presentField(doc, 'source'),
+    ...presentField(doc, 'notes'),
+    ...presentField(doc, 'internalNotes'),
+    ...presentField(doc, 'commissionBasisPoints'),
     status: doc.status,
-    statusHistory: (doc.statusHistory ?? []).map(toChange),
+    statusHistory: (doc.statusHistory ?? []).map(toStateChange),
     conflictsWith: doc.conflictsWith ?? [],
     registrationKeys: doc.registrationKeys ?? [],
-    ...optional('approvedAt'),
-    ...optional('convertedOpportunityId'),
+    ...presentField(doc, 'approvedAt'),
+    ...presentField(doc, 'convertedOpportunityId'),
     revision: doc.revision,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-// Deleted leads are invisible; null also matches a missing field.
-const LIVE = { deletedAt: null };
-
-const SORT_PATH: Readonly<Record<LeadSortField, string>> = {
+const SORT_PATHS: SortPaths<LeadSortField> = {
   createdAt: 'createdAt',
   updatedAt: 'updatedAt',
   valueMinor: 'valueMinor',
   companyName: 'companyNameKey',
 };
 
-function range(from: Date | number | undefined, to: Date | number | undefined, toInclusive: boolean): Record<string, unknown> | undefined {
-  if (from === undefined && to === undefined) return undefined;
+/** The filter's own conditions (deleted leads left out); the caller's row scope is ANDed beside them, never merged in. */
+function filterConditions(filter: LeadListFilter): Record<string, unknown> {
   return {
-    ...(from === undefined ? {} : { $gte: from }),
-    ...(to === undefined ? {} : { [toInclusive ? '$lte' : '$lt']: to }),
+    ...NOT_DELETED,
+    ...whereEquals('status', filter.status),
+    ...whereEquals('partnerId', filter.partnerId),
+    ...whereEquals('ownerId', filter.ownerId),
+    ...whereBetween('createdAt', filter.createdFrom, filter.createdTo, 'exclusive'),
+    ...whereBetween('updatedAt', filter.updatedFrom, filter.updatedTo, 'exclusive'),
+    ...whereBetween('valueMinor', filter.minValue, filter.maxValue, 'inclusive'),
+    ...whereStartsWith('companyNameKey', filter.namePrefix === undefined ? undefined : foldedSortKey(filter.namePrefix)),
   };
 }
 
-/** The filter's own conditions; the caller's row scope is ANDed beside them, never merged in. */
-function filterConditions(filter: LeadListFilter): Record<string, unknown> {
-  const own: Record<string, unknown> = { ...LIVE };
-  if (filter.status !== undefined) own.status = { $eq: filter.status };
-  if (filter.partnerId !== undefined) own.partnerId = { $eq: filter.partnerId };
-  if (filter.ownerId !== undefined) own.ownerId = { $eq: filter.ownerId };
-  const created = range(filter.createdFrom, filter.createdTo, false);
-  if (created) own.createdAt = created;
-  const updated = range(filter.updatedFrom, filter.updatedTo, false);
-  if (updated) own.updatedAt = updated;
-  const value = range(filter.minValue, filter.maxValue, true);
-  if (value) own.valueMinor = value;
-  if (filter.namePrefix !== undefined) own.companyNameKey = { $regex: `^${escapeRegex(foldedSortKey(filter.namePrefix))}` };
-  return own;
-}
-
 function sortSpec(sort: LeadSort): Record<string, 1 | -1> {
-  return { [SORT_PATH[sort.field]]: sort.direction, _id: sort.direction };
+  return keysetSortSpec(sort, SORT_PATHS);
 }
 
 /**
@@ -129,18 +105,13 @@ export class MongooseLeadRepository extends LeadRepository {
 
   async findById(id: string, scope: RowFilter): Promise<Lead | undefined> {
     if (!isObjectIdHex(id)) return undefined;
-    const doc = await this.leads.findOne({ $and: [scope, { _id: { $eq: id }, ...LIVE }] }).lean();
+    const doc = await this.leads.findOne({ $and: [scope, { _id: { $eq: id }, ...NOT_DELETED }] }).lean();
     return doc ? toLead(doc) : undefined;
   }
 
   async list(filter: LeadListFilter, page: LeadPageRequest, scope: RowFilter): Promise<Lead[]> {
     const conditions: Record<string, unknown>[] = [scope, filterConditions(filter)];
-    if (page.after) {
-      // Keyset pagination: strictly after (sort value, id) in the sort's direction; no skip.
-      const path = SORT_PATH[page.sort.field];
-      const beyond = page.sort.direction === 1 ? '$gt' : '$lt';
-      conditions.push({ $or: [{ [path]: { [beyond]: page.after.value } }, { [path]: { $eq: page.after.value }, _id: { [beyond]: page.after.id } }] });
-    }
+    if (page.after) conditions.push(keysetAfter(page.sort, SORT_PATHS, page.after));
     const docs = await this.leads.find({ $and: conditions }).sort(sortSpec(page.sort)).limit(page.limit + 1).lean();
     return docs.map(toLead);
   }
@@ -154,14 +125,8 @@ export class MongooseLeadRepository extends LeadRepository {
   }
 
   async applyRevision(id: string, revision: number, changes: LeadWrite): Promise<Lead | undefined> {
-    const $set: Record<string, unknown> = { revision };
-    const $unset: Record<string, ''> = {};
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null) $unset[key] = '';
-      else $set[key] = value;
-    }
-    if (typeof changes.companyName === 'string') $set.companyNameKey = foldedSortKey(changes.companyName);
-    const update: UpdateQuery<LeadRecord> = Object.keys($unset).length > 0 ? { $set, $unset } : { $set };
+    const derived = typeof changes.companyName === 'string' ? { companyNameKey: foldedSortKey(changes.companyName) } : {};
+    const update = revisionUpdate(revision, changes, derived);
     // A plain write by id: the revision claim already decided that this caller may write.
     const doc = await this.leads.findOneAndUpdate({ _id: { $eq: id } }, update, { returnDocument: 'after', runValidators: true }).lean();
     return doc ? toLead(doc) : undefined;
@@ -173,7 +138,7 @@ export class MongooseLeadRepository extends LeadRepository {
 
   async findApprovedBefore(cutoff: Date, limit: number): Promise<Lead[]> {
     const docs = await this.leads
-      .find({ ...LIVE, status: { $eq: 'approved' }, approvedAt: { $lt: cutoff } })
+      .find({ ...NOT_DELETED, status: { $eq: 'approved' }, approvedAt: { $lt: cutoff } })
       .sort({ approvedAt: 1, _id: 1 })
       .limit(limit)
       .lean();
@@ -181,7 +146,7 @@ export class MongooseLeadRepository extends LeadRepository {
   }
 
   async tenantsWithApprovedLeads(): Promise<string[]> {
-    const ids: unknown[] = await this.leads.distinct('tenantId', { ...LIVE, status: { $eq: 'approved' } });
+    const ids: unknown[] = await this.leads.distinct('tenantId', { ...NOT_DELETED, status: { $eq: 'approved' } });
     return ids.filter((id): id is string => typeof id === 'string').sort();
   }
 }

@@ -1,35 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types, UpdateQuery } from 'mongoose';
+import { Model, Types } from 'mongoose';
 import { isDuplicateKeyError } from '#src/kernel/database/database-errors';
+import { whereBetween, whereEquals, whereStartsWith } from '#src/kernel/database/filter-conditions';
+import { keysetAfter, keysetSortSpec, SortPaths } from '#src/kernel/database/keyset-query';
+import { presentField } from '#src/kernel/database/present-field';
+import { NOT_DELETED } from '#src/kernel/database/record-fields';
+import { revisionUpdate } from '#src/kernel/database/revision-update';
+import { toStateChange } from '#src/kernel/database/state-change.schema';
 import { isObjectIdHex } from '#src/kernel/domain/object-id';
 import { foldedSortKey } from '#src/kernel/domain/text';
 import { cursorRows } from '#src/kernel/export';
-import {
-  NewOpportunity,
-  Opportunity,
-  OpportunityRepository,
-  OpportunityWrite,
-  RowFilter,
-} from '../domain/opportunity';
+import { NewOpportunity, Opportunity, OpportunityRepository, OpportunityWrite, RowFilter } from '../domain/opportunity';
 import { leadAlreadyConverted } from '../domain/opportunity.errors';
 import { closeDateSortKey, OpportunityListFilter, OpportunityPageRequest, OpportunitySort, OpportunitySortField } from '../domain/opportunity-list';
-import type { StageChange } from '../domain/opportunity-stage';
-import { OpportunityRecord, StageChangeRecord } from './opportunity.schema';
-
-function toChange(record: StageChangeRecord): StageChange {
-  return {
-    ...(record.from ? { from: record.from } : {}),
-    to: record.to,
-    by: record.by,
-    at: record.at,
-    ...(record.reason ? { reason: record.reason } : {}),
-  };
-}
+import { OpportunityRecord } from './opportunity.schema';
 
 function toOpportunity(doc: OpportunityRecord): Opportunity {
-  const optional = <K extends keyof OpportunityRecord>(key: K): Partial<Pick<OpportunityRecord, K>> =>
-    doc[key] === undefined || doc[key] === null ? {} : ({ [key]: doc[key] } as Pick<OpportunityRecord, K>);
   return {
     id: doc._id,
     name: doc.name,
@@ -37,26 +24,19 @@ function toOpportunity(doc: OpportunityRecord): Opportunity {
     currency: doc.currency,
     stage: doc.stage,
     probability: doc.probability,
-    ...optional('expectedCloseDate'),
+    ...presentField(doc, 'expectedCloseDate'),
     partnerId: doc.partnerId,
     ownerId: doc.ownerId,
-    ...optional('leadId'),
-    ...optional('closeReason'),
-    stageHistory: (doc.stageHistory ?? []).map(toChange),
+    ...presentField(doc, 'leadId'),
+    ...presentField(doc, 'closeReason'),
+    stageHistory: (doc.stageHistory ?? []).map(toStateChange),
     revision: doc.revision,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-// Deleted opportunities are invisible; null also matches a missing field.
-const LIVE = { deletedAt: null };
-
-const SORT_PATH: Readonly<Record<OpportunitySortField, string>> = {
+const SORT_PATHS: SortPaths<OpportunitySortField> = {
   createdAt: 'createdAt',
   updatedAt: 'updatedAt',
   amountMinor: 'amountMinor',
@@ -64,33 +44,23 @@ const SORT_PATH: Readonly<Record<OpportunitySortField, string>> = {
   expectedCloseDate: 'expectedCloseKey',
 };
 
-function range(from: Date | number | undefined, to: Date | number | undefined, toInclusive: boolean): Record<string, unknown> | undefined {
-  if (from === undefined && to === undefined) return undefined;
+/** The filter's own conditions (deleted opportunities left out); the caller's row scope is ANDed beside them, never merged in. */
+function filterConditions(filter: OpportunityListFilter): Record<string, unknown> {
   return {
-    ...(from === undefined ? {} : { $gte: from }),
-    ...(to === undefined ? {} : { [toInclusive ? '$lte' : '$lt']: to }),
+    ...NOT_DELETED,
+    ...whereEquals('stage', filter.stage),
+    ...whereEquals('partnerId', filter.partnerId),
+    ...whereEquals('ownerId', filter.ownerId),
+    ...whereBetween('createdAt', filter.createdFrom, filter.createdTo, 'exclusive'),
+    ...whereBetween('updatedAt', filter.updatedFrom, filter.updatedTo, 'exclusive'),
+    ...whereBetween('amountMinor', filter.minAmount, filter.maxAmount, 'inclusive'),
+    ...whereStartsWith('nameKey', filter.namePrefix === undefined ? undefined : foldedSortKey(filter.namePrefix)),
   };
 }
 
-/** The filter's own conditions; the caller's row scope is ANDed beside them, never merged in. */
-function filterConditions(filter: OpportunityListFilter): Record<string, unknown> {
-  const own: Record<string, unknown> = { ...LIVE };
-  if (filter.stage !== undefined) own.stage = { $eq: filter.stage };
-  if (filter.partnerId !== undefined) own.partnerId = { $eq: filter.partnerId };
-  if (filter.ownerId !== undefined) own.ownerId = { $eq: filter.ownerId };
-  const created = range(filter.createdFrom, filter.createdTo, false);
-  if (created) own.createdAt = created;
-  const updated = range(filter.updatedFrom, filter.updatedTo, false);
-  if (updated) own.updatedAt = updated;
-  const amount = range(filter.minAmount, filter.maxAmount, true);
-  if (amount) own.amountMinor = amount;
-  if (filter.namePrefix !== undefined) own.nameKey = { $regex: `^${escapeRegex(foldedSortKey(filter.namePrefix))}` };
-  return own;
-}
-
+/** Without a sort (exports), id order. */
 function sortSpec(sort: OpportunitySort | undefined): Record<string, 1 | -1> {
-  if (sort === undefined) return { _id: 1 };
-  return { [SORT_PATH[sort.field]]: sort.direction, _id: sort.direction };
+  return sort === undefined ? { _id: 1 } : keysetSortSpec(sort, SORT_PATHS);
 }
 
 /**
@@ -129,18 +99,13 @@ export class MongooseOpportunityRepository extends OpportunityRepository {
 
   async findById(id: string, scope: RowFilter): Promise<Opportunity | undefined> {
     if (!isObjectIdHex(id)) return undefined;
-    const doc = await this.opportunities.findOne({ $and: [scope, { _id: { $eq: id }, ...LIVE }] }).lean();
+    const doc = await this.opportunities.findOne({ $and: [scope, { _id: { $eq: id }, ...NOT_DELETED }] }).lean();
     return doc ? toOpportunity(doc) : undefined;
   }
 
   async list(filter: OpportunityListFilter, page: OpportunityPageRequest, scope: RowFilter): Promise<Opportunity[]> {
     const conditions: Record<string, unknown>[] = [scope, filterConditions(filter)];
-    if (page.after) {
-      // Keyset pagination: strictly after (sort value, id) in the sort's direction; no skip.
-      const path = SORT_PATH[page.sort.field];
-      const beyond = page.sort.direction === 1 ? '$gt' : '$lt';
-      conditions.push({ $or: [{ [path]: { [beyond]: page.after.value } }, { [path]: { $eq: page.after.value }, _id: { [beyond]: page.after.id } }] });
-    }
+    if (page.after) conditions.push(keysetAfter(page.sort, SORT_PATHS, page.after));
     const docs = await this.opportunities.find({ $and: conditions }).sort(sortSpec(page.sort)).limit(page.limit + 1).lean();
     return docs.map(toOpportunity);
   }
@@ -151,15 +116,10 @@ export class MongooseOpportunityRepository extends OpportunityRepository {
   }
 
   async applyRevision(id: string, revision: number, changes: OpportunityWrite): Promise<Opportunity | undefined> {
-    const $set: Record<string, unknown> = { revision };
-    const $unset: Record<string, ''> = {};
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null) $unset[key] = '';
-      else $set[key] = value;
-    }
-    if (typeof changes.name === 'string') $set.nameKey = foldedSortKey(changes.name);
-    if (changes.expectedCloseDate !== undefined) $set.expectedCloseKey = closeDateSortKey(changes.expectedCloseDate ?? undefined);
-    const update: UpdateQuery<OpportunityRecord> = Object.keys($unset).length > 0 ? { $set, $unset } : { $set };
+    const update = revisionUpdate(revision, changes, {
+      ...(typeof changes.name === 'string' ? { nameKey: foldedSortKey(changes.name) } : {}),
+      ...(changes.expectedCloseDate === undefined ? {} : { expectedCloseKey: closeDateSortKey(changes.expectedCloseDate ?? undefined) }),
+    });
     // A plain write by id: the revision claim already decided that this caller may write.
     const doc = await this.opportunities.findOneAndUpdate({ _id: { $eq: id } }, update, { returnDocument: 'after', runValidators: true }).lean();
     return doc ? toOpportunity(doc) : undefined;

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, UpdateQuery } from 'mongoose';
+import { Model } from 'mongoose';
+import { whereEquals, whereStartsWith } from '#src/kernel/database/filter-conditions';
+import { NOT_DELETED } from '#src/kernel/database/record-fields';
+import { revisionUpdate } from '#src/kernel/database/revision-update';
 import { isObjectIdHex } from '#src/kernel/domain/object-id';
 import type { PageRequest } from '#src/kernel/http/pagination';
 import {
@@ -39,13 +42,6 @@ function toPartner(doc: PartnerRecord): Partner {
   };
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-// Deleted partners are invisible; null also matches a missing field.
-const LIVE = { deletedAt: null };
-
 /**
  * Mongoose adapter. The tenant plugin adds the tenant to every query and stamps every insert;
  * the caller's row scope is ANDed into every read as a whole condition, never merged key by key.
@@ -63,28 +59,24 @@ export class MongoosePartnerRepository extends PartnerRepository {
 
   async findById(id: string, scope: RowFilter): Promise<Partner | undefined> {
     if (!isObjectIdHex(id)) return undefined;
-    const doc = await this.partners.findOne({ $and: [scope, { _id: { $eq: id }, ...LIVE }] }).lean();
+    const doc = await this.partners.findOne({ $and: [scope, { _id: { $eq: id }, ...NOT_DELETED }] }).lean();
     return doc ? toPartner(doc) : undefined;
   }
 
   async list(filter: PartnerListFilter, { afterId, limit }: PageRequest, scope: RowFilter): Promise<Partner[]> {
-    const own: Record<string, unknown> = { ...LIVE };
-    if (afterId !== undefined) own._id = { $gt: afterId };
-    if (filter.status !== undefined) own.status = { $eq: filter.status };
-    if (filter.tier !== undefined) own.tier = { $eq: filter.tier };
-    if (filter.namePrefix !== undefined) own.name = { $regex: `^${escapeRegex(filter.namePrefix)}`, $options: 'i' };
+    const own = {
+      ...NOT_DELETED,
+      ...(afterId === undefined ? {} : { _id: { $gt: afterId } }),
+      ...whereEquals('status', filter.status),
+      ...whereEquals('tier', filter.tier),
+      ...whereStartsWith('name', filter.namePrefix, { ignoreCase: true }),
+    };
     const docs = await this.partners.find({ $and: [scope, own] }).sort({ _id: 1 }).limit(limit + 1).lean();
     return docs.map(toPartner);
   }
 
   async applyRevision(id: string, revision: number, changes: PartnerChanges): Promise<Partner | undefined> {
-    const $set: Record<string, unknown> = { revision };
-    const $unset: Record<string, ''> = {};
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null) $unset[key] = '';
-      else $set[key] = value;
-    }
-    const update: UpdateQuery<PartnerRecord> = Object.keys($unset).length > 0 ? { $set, $unset } : { $set };
+    const update = revisionUpdate(revision, changes);
     // A plain write by id: the revision claim already decided that this caller may write.
     const doc = await this.partners.findOneAndUpdate({ _id: id }, update, { returnDocument: 'after' }).lean();
     return doc ? toPartner(doc) : undefined;
