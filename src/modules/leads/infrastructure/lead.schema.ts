@@ -1,5 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument } from 'mongoose';
+import { DeletedAtProp, RevisionProp, TenantIdProp } from '#src/kernel/database/record-fields';
+import { StateChangeRecord, stateChangeSchema } from '#src/kernel/database/state-change.schema';
 import { LEAD_LIMITS, LEAD_SOURCES, LeadSource } from '../domain/lead';
 import { LEAD_STATUSES, LeadStatus } from '../domain/lead-status';
 
@@ -22,26 +24,7 @@ export class LeadContactRecord {
 
 const LeadContactSchema = SchemaFactory.createForClass(LeadContactRecord);
 
-/** One status change; an array of these subdocuments (never nested arrays: FerretDB refuses them). */
-@Schema({ _id: false, strict: 'throw' })
-export class LeadStatusChangeRecord {
-  @Prop({ type: String, enum: LEAD_STATUSES })
-  from?: LeadStatus;
-
-  @Prop({ type: String, required: true, enum: LEAD_STATUSES })
-  to!: LeadStatus;
-
-  @Prop({ type: String, required: true, maxlength: LEAD_LIMITS.sub })
-  by!: string;
-
-  @Prop({ type: Date, required: true })
-  at!: Date;
-
-  @Prop({ type: String, maxlength: LEAD_LIMITS.reason })
-  reason?: string;
-}
-
-const LeadStatusChangeSchema = SchemaFactory.createForClass(LeadStatusChangeRecord);
+const LeadStatusChangeSchema = stateChangeSchema(LEAD_STATUSES, { by: LEAD_LIMITS.sub, reason: LEAD_LIMITS.reason });
 
 @Schema({ collection: LEADS_COLLECTION, timestamps: true, strict: 'throw' })
 export class LeadRecord {
@@ -49,8 +32,7 @@ export class LeadRecord {
   @Prop({ type: String, required: true })
   _id!: string;
 
-  /** Stamped and enforced by the tenant plugin; never set from input. */
-  @Prop({ type: String, required: true, immutable: true })
+  @TenantIdProp()
   tenantId!: string;
 
   @Prop({ type: String, required: true, maxlength: LEAD_LIMITS.companyName })
@@ -97,7 +79,7 @@ export class LeadRecord {
   status!: LeadStatus;
 
   @Prop({ type: [LeadStatusChangeSchema], required: true })
-  statusHistory!: LeadStatusChangeRecord[];
+  statusHistory!: StateChangeRecord<LeadStatus>[];
 
   @Prop({ type: [String], required: true })
   conflictsWith!: string[];
@@ -111,11 +93,10 @@ export class LeadRecord {
   @Prop({ type: String, maxlength: 200 })
   convertedOpportunityId?: string;
 
-  @Prop({ type: Number, required: true, min: 1 })
+  @RevisionProp()
   revision!: number;
 
-  /** Set once by a delete; such a lead is invisible to every read. */
-  @Prop({ type: Date })
+  @DeletedAtProp()
   deletedAt?: Date;
 
   createdAt!: Date;

@@ -1,30 +1,13 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument } from 'mongoose';
+import { DeletedAtProp, RevisionProp, TenantIdProp } from '#src/kernel/database/record-fields';
+import { StateChangeRecord, stateChangeSchema } from '#src/kernel/database/state-change.schema';
 import { OPPORTUNITY_LIMITS } from '../domain/opportunity';
 import { OPPORTUNITY_STAGES, OpportunityStage } from '../domain/opportunity-stage';
 
 export const OPPORTUNITIES_COLLECTION = 'opportunities';
 
-/** One stage change; an array of these subdocuments (never nested arrays: FerretDB refuses them). */
-@Schema({ _id: false, strict: 'throw' })
-export class StageChangeRecord {
-  @Prop({ type: String, enum: OPPORTUNITY_STAGES })
-  from?: OpportunityStage;
-
-  @Prop({ type: String, required: true, enum: OPPORTUNITY_STAGES })
-  to!: OpportunityStage;
-
-  @Prop({ type: String, required: true, maxlength: OPPORTUNITY_LIMITS.sub })
-  by!: string;
-
-  @Prop({ type: Date, required: true })
-  at!: Date;
-
-  @Prop({ type: String, maxlength: OPPORTUNITY_LIMITS.closeReason })
-  reason?: string;
-}
-
-const StageChangeSchema = SchemaFactory.createForClass(StageChangeRecord);
+const StageChangeSchema = stateChangeSchema(OPPORTUNITY_STAGES, { by: OPPORTUNITY_LIMITS.sub, reason: OPPORTUNITY_LIMITS.closeReason });
 
 @Schema({ collection: OPPORTUNITIES_COLLECTION, timestamps: true, strict: 'throw' })
 export class OpportunityRecord {
@@ -32,8 +15,7 @@ export class OpportunityRecord {
   @Prop({ type: String, required: true })
   _id!: string;
 
-  /** Stamped and enforced by the tenant plugin; never set from input. */
-  @Prop({ type: String, required: true, immutable: true })
+  @TenantIdProp()
   tenantId!: string;
 
   @Prop({ type: String, required: true, maxlength: OPPORTUNITY_LIMITS.name })
@@ -83,13 +65,12 @@ export class OpportunityRecord {
   closeReason?: string;
 
   @Prop({ type: [StageChangeSchema], required: true })
-  stageHistory!: StageChangeRecord[];
+  stageHistory!: StateChangeRecord<OpportunityStage>[];
 
-  @Prop({ type: Number, required: true, min: 1 })
+  @RevisionProp()
   revision!: number;
 
-  /** Set once by a delete; such an opportunity is invisible to every read. */
-  @Prop({ type: Date })
+  @DeletedAtProp()
   deletedAt?: Date;
 
   createdAt!: Date;

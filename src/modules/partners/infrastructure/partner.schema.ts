@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
+import { DeletedAtProp, RevisionProp, TenantIdProp } from '#src/kernel/database/record-fields';
 import { PARTNER_LIMITS, PARTNER_STATUSES, PARTNER_TIERS, PartnerStatus, PartnerTier } from '../domain/partner';
 
 export const PARTNERS_COLLECTION = 'partners';
@@ -25,8 +26,7 @@ export class PartnerRecord {
   @Prop({ type: String, default: () => new Types.ObjectId().toHexString() })
   _id!: string;
 
-  /** Stamped and enforced by the tenant plugin; never set from input. */
-  @Prop({ type: String, required: true, immutable: true })
+  @TenantIdProp()
   tenantId!: string;
 
   @Prop({ type: String, required: true, maxlength: PARTNER_LIMITS.name })
@@ -53,11 +53,10 @@ export class PartnerRecord {
   @Prop({ type: String, maxlength: PARTNER_LIMITS.ownerId })
   ownerId?: string;
 
-  @Prop({ type: Number, required: true, min: 1 })
+  @RevisionProp()
   revision!: number;
 
-  /** Set once by a delete; such a partner is invisible to every read. */
-  @Prop({ type: Date })
+  @DeletedAtProp()
   deletedAt?: Date;
 
   createdAt!: Date;
