@@ -1,13 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
+import { CurrencyField } from '#src/kernel/http/value-fields';
 import type { LeadContact, LeadSource } from '../domain/lead';
 import {
   CommissionPercentField,
   CompanyDomainField,
   CompanyNameField,
   ContactField,
-  CurrencyField,
   ExpectedCloseDateField,
   InternalNotesField,
   NotesField,

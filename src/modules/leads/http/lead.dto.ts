@@ -1,7 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { basisPointsToPercent, LEAD_LIMITS, LEAD_SOURCES, LeadSource, LeadView } from '../domain/lead';
 import { LEAD_STATUSES, LeadStatus, LeadStatusChange, STATUS_HISTORY_LIMIT } from '../domain/lead-status';
-import { CURRENCY_PATTERN, DATE_PATTERN, ID_PATTERN, LeadContactDto, NOTES_PATTERN, SUB_PATTERN, TEXT_PATTERN } from './lead-fields';
+import { ID_PATTERN, MULTILINE_TEXT_PATTERN, TEXT_PATTERN } from '#src/kernel/http/field-patterns';
+import { KEYSET_CURSOR_MAX } from '#src/kernel/http/list-query-params';
+import {
+  ApiCalendarDateProperty,
+  ApiCurrencyProperty,
+  ApiDateTimeProperty,
+  ApiIdProperty,
+  ApiMinorUnitsProperty,
+  ApiNextCursorProperty,
+  ApiRevisionProperty,
+  ApiSubjectProperty,
+} from '#src/kernel/http/response-properties';
+import { LeadContactDto } from './lead-fields';
 
 export class LeadStatusChangeDto {
   @ApiPropertyOptional({ enum: LEAD_STATUSES, description: 'Absent on the registration itself.' })
@@ -10,13 +22,13 @@ export class LeadStatusChangeDto {
   @ApiProperty({ enum: LEAD_STATUSES })
   to!: LeadStatus;
 
-  @ApiProperty({ description: "Who: a member's `sub`, or a system actor such as `job:expire-leads`.", maxLength: LEAD_LIMITS.sub, pattern: SUB_PATTERN })
+  @ApiSubjectProperty("Who: a member's `sub`, or a system actor such as `job:expire-leads`.", LEAD_LIMITS.sub)
   by!: string;
 
-  @ApiProperty({ format: 'date-time', maxLength: 30 })
+  @ApiDateTimeProperty()
   at!: string;
 
-  @ApiPropertyOptional({ maxLength: LEAD_LIMITS.reason, pattern: NOTES_PATTERN })
+  @ApiPropertyOptional({ maxLength: LEAD_LIMITS.reason, pattern: MULTILINE_TEXT_PATTERN })
   reason?: string;
 
   static from(change: LeadStatusChange): LeadStatusChangeDto {
@@ -25,7 +37,7 @@ export class LeadStatusChangeDto {
 }
 
 export class LeadDto {
-  @ApiProperty({ description: 'Lead id.', pattern: ID_PATTERN, maxLength: 24 })
+  @ApiIdProperty('Lead id.')
   id!: string;
 
   @ApiProperty({ maxLength: LEAD_LIMITS.companyName, pattern: TEXT_PATTERN })
@@ -37,28 +49,28 @@ export class LeadDto {
   @ApiProperty({ type: LeadContactDto })
   contact!: LeadContactDto;
 
-  @ApiProperty({ description: 'Estimated value in minor units of `currency`.', type: 'integer', format: 'int64', minimum: 0, maximum: LEAD_LIMITS.valueMinor })
+  @ApiMinorUnitsProperty('Estimated value in minor units of `currency`.', LEAD_LIMITS.valueMinor)
   valueMinor!: number;
 
-  @ApiProperty({ description: 'ISO 4217.', minLength: 3, maxLength: 3, pattern: CURRENCY_PATTERN })
+  @ApiCurrencyProperty()
   currency!: string;
 
-  @ApiPropertyOptional({ format: 'date', maxLength: 10, pattern: DATE_PATTERN })
+  @ApiCalendarDateProperty({ required: false })
   expectedCloseDate?: string;
 
-  @ApiProperty({ description: 'The registering partner organization.', pattern: ID_PATTERN, maxLength: 24 })
+  @ApiIdProperty('The registering partner organization.')
   partnerId!: string;
 
-  @ApiProperty({ description: "The registering member's `sub`.", maxLength: LEAD_LIMITS.sub, pattern: SUB_PATTERN })
+  @ApiSubjectProperty("The registering member's `sub`.", LEAD_LIMITS.sub)
   ownerId!: string;
 
   @ApiPropertyOptional({ enum: LEAD_SOURCES })
   source?: LeadSource;
 
-  @ApiPropertyOptional({ maxLength: LEAD_LIMITS.notes, pattern: NOTES_PATTERN })
+  @ApiPropertyOptional({ maxLength: LEAD_LIMITS.notes, pattern: MULTILINE_TEXT_PATTERN })
   notes?: string;
 
-  @ApiPropertyOptional({ description: 'Staff and Admin only; never present for partner users.', maxLength: LEAD_LIMITS.internalNotes, pattern: NOTES_PATTERN })
+  @ApiPropertyOptional({ description: 'Staff and Admin only; never present for partner users.', maxLength: LEAD_LIMITS.internalNotes, pattern: MULTILINE_TEXT_PATTERN })
   internalNotes?: string;
 
   @ApiPropertyOptional({ description: 'Percent, up to two decimals.', type: 'number', format: 'double', minimum: 0, maximum: 100, multipleOf: 0.01 })
@@ -78,19 +90,19 @@ export class LeadDto {
   })
   conflictsWith?: string[];
 
-  @ApiPropertyOptional({ description: 'When it was approved: the start of its protection window.', format: 'date-time', maxLength: 30 })
+  @ApiDateTimeProperty({ description: 'When it was approved: the start of its protection window.', required: false })
   approvedAt?: string;
 
-  @ApiPropertyOptional({ description: 'The opportunity it was converted into.', pattern: ID_PATTERN, maxLength: 24 })
+  @ApiIdProperty('The opportunity it was converted into.', { required: false })
   convertedOpportunityId?: string;
 
-  @ApiProperty({ description: 'Goes up by one with every change; the ETag carries it.', type: 'integer', format: 'int32', minimum: 1, maximum: 2_147_483_647 })
+  @ApiRevisionProperty()
   revision!: number;
 
-  @ApiProperty({ format: 'date-time', maxLength: 30 })
+  @ApiDateTimeProperty()
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time', maxLength: 30 })
+  @ApiDateTimeProperty()
   updatedAt!: string;
 
   static from(lead: LeadView): LeadDto {
@@ -124,6 +136,6 @@ export class LeadPageDto {
   @ApiProperty({ type: [LeadDto], maxItems: 200 })
   data!: LeadDto[];
 
-  @ApiProperty({ nullable: true, type: String, maxLength: 1200, pattern: '^[A-Za-z0-9_-]+$', description: 'Pass as `cursor` for the next page; null on the last page.' })
+  @ApiNextCursorProperty(KEYSET_CURSOR_MAX)
   nextCursor!: string | null;
 }
