@@ -1,7 +1,7 @@
+import { CurrencyField } from '#src/kernel/http/value-fields';
 import type { OpenStage, OpportunityStage } from '../domain/opportunity-stage';
 import {
   AmountMinorField,
-  CurrencyField,
   ExpectedCloseDateField,
   NameField,
   OwnerIdField,
@@ -78,7 +78,6 @@ export class UpdateOpportunityDto {
 
   @ReasonField(
     'absent',
-    'closeReason',
     'Why the deal closed: required with `stage: closed_lost`, optional with `closed_won`, refused (400) without a closing stage change. Also recorded in the stage history.',
   )
   closeReason?: string;
@@ -89,7 +88,7 @@ export class UpdateOpportunityDto {
 
 /** Optional body of POST /reopen. */
 export class ReopenOpportunityDto {
-  @ReasonField('absent', 'reason', 'Why it is reopened; recorded in the stage history.')
+  @ReasonField('absent', 'Why it is reopened; recorded in the stage history.')
   reason?: string;
 }
 

@@ -1,8 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Opportunity, OPPORTUNITY_LIMITS } from '../domain/opportunity';
 import { OPPORTUNITY_STAGES, OpportunityStage, StageChange, STAGE_HISTORY_LIMIT } from '../domain/opportunity-stage';
-import { CURRENCY_PATTERN, DATE_PATTERN, ID_PATTERN, NOTES_PATTERN, SUB_PATTERN, TEXT_PATTERN } from './opportunity-fields';
-import { CURSOR_MAX, CURSOR_PATTERN } from './opportunity-list-query.dto';
+import { MULTILINE_TEXT_PATTERN, TEXT_PATTERN } from '#src/kernel/http/field-patterns';
+import { KEYSET_CURSOR_MAX } from '#src/kernel/http/list-query-params';
+import {
+  ApiCalendarDateProperty,
+  ApiCurrencyProperty,
+  ApiDateTimeProperty,
+  ApiIdProperty,
+  ApiMinorUnitsProperty,
+  ApiNextCursorProperty,
+  ApiRevisionProperty,
+  ApiSubjectProperty,
+} from '#src/kernel/http/response-properties';
 
 export class StageChangeDto {
   @ApiPropertyOptional({ enum: OPPORTUNITY_STAGES, description: 'Absent on the entry that opened the opportunity.' })
@@ -11,13 +21,13 @@ export class StageChangeDto {
   @ApiProperty({ enum: OPPORTUNITY_STAGES })
   to!: OpportunityStage;
 
-  @ApiProperty({ description: "Who: a member's `sub`, or a system actor's name.", maxLength: OPPORTUNITY_LIMITS.sub, pattern: SUB_PATTERN })
+  @ApiSubjectProperty("Who: a member's `sub`, or a system actor's name.", OPPORTUNITY_LIMITS.sub)
   by!: string;
 
-  @ApiProperty({ format: 'date-time', maxLength: 30 })
+  @ApiDateTimeProperty()
   at!: string;
 
-  @ApiPropertyOptional({ description: 'The close reason of a closing move, or the reason given for a reopen.', maxLength: OPPORTUNITY_LIMITS.closeReason, pattern: NOTES_PATTERN })
+  @ApiPropertyOptional({ description: 'The close reason of a closing move, or the reason given for a reopen.', maxLength: OPPORTUNITY_LIMITS.closeReason, pattern: MULTILINE_TEXT_PATTERN })
   reason?: string;
 
   static from(change: StageChange): StageChangeDto {
@@ -26,16 +36,16 @@ export class StageChangeDto {
 }
 
 export class OpportunityDto {
-  @ApiProperty({ description: 'Opportunity id.', pattern: ID_PATTERN, maxLength: 24 })
+  @ApiIdProperty('Opportunity id.')
   id!: string;
 
   @ApiProperty({ maxLength: OPPORTUNITY_LIMITS.name, pattern: TEXT_PATTERN })
   name!: string;
 
-  @ApiProperty({ description: 'Value in minor units of `currency`.', type: 'integer', format: 'int64', minimum: 0, maximum: OPPORTUNITY_LIMITS.amountMinor })
+  @ApiMinorUnitsProperty('Value in minor units of `currency`.', OPPORTUNITY_LIMITS.amountMinor)
   amountMinor!: number;
 
-  @ApiProperty({ description: 'ISO 4217.', minLength: 3, maxLength: 3, pattern: CURRENCY_PATTERN })
+  @ApiCurrencyProperty()
   currency!: string;
 
   @ApiProperty({ enum: OPPORTUNITY_STAGES, description: 'prospecting → qualification → proposal → negotiation → closed_won | closed_lost.' })
@@ -44,31 +54,31 @@ export class OpportunityDto {
   @ApiProperty({ description: 'Percent.', type: 'integer', format: 'int32', minimum: 0, maximum: 100 })
   probability!: number;
 
-  @ApiPropertyOptional({ format: 'date', maxLength: 10, pattern: DATE_PATTERN })
+  @ApiCalendarDateProperty({ required: false })
   expectedCloseDate?: string;
 
-  @ApiProperty({ description: 'The partner organization the deal belongs to.', pattern: ID_PATTERN, maxLength: 24 })
+  @ApiIdProperty('The partner organization the deal belongs to.')
   partnerId!: string;
 
-  @ApiProperty({ description: "The owning member's `sub`.", maxLength: OPPORTUNITY_LIMITS.sub, pattern: SUB_PATTERN })
+  @ApiSubjectProperty("The owning member's `sub`.", OPPORTUNITY_LIMITS.sub)
   ownerId!: string;
 
-  @ApiPropertyOptional({ description: 'The lead it was converted from.', pattern: ID_PATTERN, maxLength: 24 })
+  @ApiIdProperty('The lead it was converted from.', { required: false })
   leadId?: string;
 
-  @ApiPropertyOptional({ description: 'Why it closed; present only while closed.', maxLength: OPPORTUNITY_LIMITS.closeReason, pattern: NOTES_PATTERN })
+  @ApiPropertyOptional({ description: 'Why it closed; present only while closed.', maxLength: OPPORTUNITY_LIMITS.closeReason, pattern: MULTILINE_TEXT_PATTERN })
   closeReason?: string;
 
   @ApiProperty({ type: [StageChangeDto], maxItems: STAGE_HISTORY_LIMIT, description: 'Every stage change, oldest first, starting with the stage it opened in.' })
   stageHistory!: StageChangeDto[];
 
-  @ApiProperty({ description: 'Goes up by one with every change; the ETag carries it.', type: 'integer', format: 'int32', minimum: 1, maximum: 2_147_483_647 })
+  @ApiRevisionProperty()
   revision!: number;
 
-  @ApiProperty({ format: 'date-time', maxLength: 30 })
+  @ApiDateTimeProperty()
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time', maxLength: 30 })
+  @ApiDateTimeProperty()
   updatedAt!: string;
 
   static from(o: Opportunity): OpportunityDto {
@@ -96,6 +106,6 @@ export class OpportunityPageDto {
   @ApiProperty({ type: [OpportunityDto], maxItems: 200 })
   data!: OpportunityDto[];
 
-  @ApiProperty({ nullable: true, type: String, maxLength: CURSOR_MAX, pattern: CURSOR_PATTERN, description: 'Pass as `cursor` for the next page; null on the last page.' })
+  @ApiNextCursorProperty(KEYSET_CURSOR_MAX)
   nextCursor!: string | null;
 }
