@@ -1,26 +1,26 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, Matches, MaxLength } from 'class-validator';
 import { DomainError } from '../errors/domain-error';
+import { CURSOR_PATTERN, CURSOR_REGEX } from './field-patterns';
+import { PageLimitQueryParam } from './list-query-params';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page } from './page';
+import { ApiNextCursorProperty } from './response-properties';
 
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE };
 export type { Page };
 
-/** `?limit=1..200&cursor=…` on every list. */
+// An id cursor is `{"after": <id>}` in base64url: far shorter than a keyset cursor.
+const ID_CURSOR_MAX = 200;
+
+/** `?limit=1..200&cursor=…` on the lists paged in id order. */
 export class ListQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, format: 'int32' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @PageLimitQueryParam('number')
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page (nextCursor).', maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })
+  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page (nextCursor).', maxLength: ID_CURSOR_MAX, pattern: CURSOR_PATTERN })
   @IsOptional()
-  @MaxLength(200)
-  @Matches(/^[A-Za-z0-9_-]+$/)
+  @MaxLength(ID_CURSOR_MAX)
+  @Matches(CURSOR_REGEX)
   cursor?: string;
 }
 
@@ -56,6 +56,6 @@ function decodeCursor(cursor: string): string {
 }
 
 export class PageMetaDto {
-  @ApiProperty({ nullable: true, type: String, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: 'Pass as `cursor` for the next page; null on the last page.' })
+  @ApiNextCursorProperty(ID_CURSOR_MAX)
   nextCursor!: string | null;
 }

@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageMetaDto } from '#src/kernel/http/pagination';
 import { Partner, PARTNER_LIMITS, PARTNER_STATUSES, PARTNER_TIERS, PartnerStatus, PartnerTier } from '../domain/partner';
-import { PartnerContactDto, SUB_PATTERN, TEXT_PATTERN } from './partner-fields';
+import { TEXT_PATTERN } from '#src/kernel/http/field-patterns';
+import { ApiDateTimeProperty, ApiIdProperty, ApiRevisionProperty, ApiSubjectProperty } from '#src/kernel/http/response-properties';
+import { PartnerContactDto } from './partner-fields';
 
 export class PartnerDto {
-  @ApiProperty({ description: 'Partner id.', pattern: '^[0-9a-f]{24}$', maxLength: 24 })
+  @ApiIdProperty('Partner id.')
   id!: string;
 
   @ApiProperty({ maxLength: PARTNER_LIMITS.name, pattern: TEXT_PATTERN })
@@ -28,16 +30,16 @@ export class PartnerDto {
   @ApiPropertyOptional({ type: PartnerContactDto })
   primaryContact?: PartnerContactDto;
 
-  @ApiPropertyOptional({ description: "The owning member's token subject.", maxLength: PARTNER_LIMITS.ownerId, pattern: SUB_PATTERN })
+  @ApiSubjectProperty("The owning member's token subject.", PARTNER_LIMITS.ownerId, { required: false })
   ownerId?: string;
 
-  @ApiProperty({ description: 'Goes up by one with every change; the ETag carries it.', type: 'integer', format: 'int32', minimum: 1, maximum: 2_147_483_647 })
+  @ApiRevisionProperty()
   revision!: number;
 
-  @ApiProperty({ format: 'date-time', maxLength: 30 })
+  @ApiDateTimeProperty()
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time', maxLength: 30 })
+  @ApiDateTimeProperty()
   updatedAt!: string;
 
   static from(p: Partner): PartnerDto {
