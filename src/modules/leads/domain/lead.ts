@@ -131,19 +131,12 @@ export interface LeadChanges {
   readonly ownerId?: string;
 }
 
-/** The stored form of a change, as the repository writes it; null unsets a field. */
-export interface LeadWrite {
-  readonly companyName?: string;
-  readonly companyDomain?: string;
-  readonly contact?: LeadContact;
-  readonly valueMinor?: number;
-  readonly currency?: string;
-  readonly expectedCloseDate?: string | null;
-  readonly source?: LeadSource | null;
-  readonly notes?: string | null;
-  readonly internalNotes?: string | null;
+/**
+ * The stored form of a change, as the repository writes it; null unsets a field. Commission is
+ * stored in basis points; status, history and the rest are written by the server only.
+ */
+export interface LeadWrite extends Omit<LeadChanges, 'commissionPercent'> {
   readonly commissionBasisPoints?: number | null;
-  readonly ownerId?: string;
   readonly status?: LeadStatus;
   readonly statusHistory?: readonly LeadStatusChange[];
   readonly conflictsWith?: readonly string[];

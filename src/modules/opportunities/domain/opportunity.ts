@@ -85,16 +85,9 @@ export interface OpportunityChanges {
   readonly ownerId?: string;
 }
 
-/** The stored form of a change, as the repository writes it; null unsets a field. */
-export interface OpportunityWrite {
-  readonly name?: string;
-  readonly amountMinor?: number;
-  readonly currency?: string;
-  readonly stage?: OpportunityStage;
-  readonly probability?: number;
-  readonly expectedCloseDate?: string | null;
+/** The stored form of a change, as the repository writes it; null unsets a field (a reopen clears closeReason). */
+export interface OpportunityWrite extends Omit<OpportunityChanges, 'closeReason'> {
   readonly closeReason?: string | null;
-  readonly ownerId?: string;
   readonly stageHistory?: readonly StageChange[];
 }
 
