@@ -3,6 +3,7 @@ import { basisPointsToPercent, LEAD_LIMITS, LEAD_SOURCES, LeadSource, LeadView }
 import { LEAD_STATUSES, LeadStatus, LeadStatusChange, STATUS_HISTORY_LIMIT } from '../domain/lead-status';
 import { ID_PATTERN, MULTILINE_TEXT_PATTERN, TEXT_PATTERN } from '#src/kernel/http/field-patterns';
 import { KEYSET_CURSOR_MAX } from '#src/kernel/http/list-query-params';
+import { toStateChangeView } from '#src/kernel/http/state-change-view';
 import {
   ApiCalendarDateProperty,
   ApiCurrencyProperty,
@@ -32,7 +33,7 @@ export class LeadStatusChangeDto {
   reason?: string;
 
   static from(change: LeadStatusChange): LeadStatusChangeDto {
-    return { from: change.from, to: change.to, by: change.by, at: change.at.toISOString(), reason: change.reason };
+    return toStateChangeView(change);
   }
 }
 

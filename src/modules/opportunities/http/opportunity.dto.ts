@@ -3,6 +3,7 @@ import { Opportunity, OPPORTUNITY_LIMITS } from '../domain/opportunity';
 import { OPPORTUNITY_STAGES, OpportunityStage, StageChange, STAGE_HISTORY_LIMIT } from '../domain/opportunity-stage';
 import { MULTILINE_TEXT_PATTERN, TEXT_PATTERN } from '#src/kernel/http/field-patterns';
 import { KEYSET_CURSOR_MAX } from '#src/kernel/http/list-query-params';
+import { toStateChangeView } from '#src/kernel/http/state-change-view';
 import {
   ApiCalendarDateProperty,
   ApiCurrencyProperty,
@@ -31,7 +32,7 @@ export class StageChangeDto {
   reason?: string;
 
   static from(change: StageChange): StageChangeDto {
-    return { from: change.from, to: change.to, by: change.by, at: change.at.toISOString(), reason: change.reason };
+    return toStateChangeView(change);
   }
 }
 
