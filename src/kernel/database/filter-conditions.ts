@@ -29,7 +29,7 @@ export function whereBetween(path: string, from: Bound | undefined, to: Bound | 
 
 /**
  * `path` starts with `prefix`, taken literally (never as a pattern). Anchored at the start, so an
- * index on `path` can serve it; compare a folded key (or ask for `ignoreCase`) to ignore case.
+ * index on `path` can serve it; `ignoreCase` gives that up, so comparing a folded key is preferable.
  */
 export function whereStartsWith(path: string, prefix: string | undefined, options: { ignoreCase?: boolean } = {}): Condition {
   if (prefix === undefined) return {};

@@ -1,6 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { basisPointsToPercent, LEAD_LIMITS, LEAD_SOURCES, LeadSource, LeadView } from '../domain/lead';
-import { LEAD_STATUSES, LeadStatus, LeadStatusChange, STATUS_HISTORY_LIMIT } from '../domain/lead-status';
 import { ID_PATTERN, MULTILINE_TEXT_PATTERN, TEXT_PATTERN } from '#src/kernel/http/field-patterns';
 import { KEYSET_CURSOR_MAX } from '#src/kernel/http/list-query-params';
 import { toStateChangeView } from '#src/kernel/http/state-change-view';
@@ -14,6 +12,8 @@ import {
   ApiRevisionProperty,
   ApiSubjectProperty,
 } from '#src/kernel/http/response-properties';
+import { basisPointsToPercent, LEAD_LIMITS, LEAD_SOURCES, LeadSource, LeadView } from '../domain/lead';
+import { LEAD_STATUSES, LeadStatus, LeadStatusChange, STATUS_HISTORY_LIMIT } from '../domain/lead-status';
 import { LeadContactDto } from './lead-fields';
 
 export class LeadStatusChangeDto {

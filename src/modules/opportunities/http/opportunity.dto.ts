@@ -1,6 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Opportunity, OPPORTUNITY_LIMITS } from '../domain/opportunity';
-import { OPPORTUNITY_STAGES, OpportunityStage, StageChange, STAGE_HISTORY_LIMIT } from '../domain/opportunity-stage';
 import { MULTILINE_TEXT_PATTERN, TEXT_PATTERN } from '#src/kernel/http/field-patterns';
 import { KEYSET_CURSOR_MAX } from '#src/kernel/http/list-query-params';
 import { toStateChangeView } from '#src/kernel/http/state-change-view';
@@ -14,6 +12,8 @@ import {
   ApiRevisionProperty,
   ApiSubjectProperty,
 } from '#src/kernel/http/response-properties';
+import { Opportunity, OPPORTUNITY_LIMITS } from '../domain/opportunity';
+import { OPPORTUNITY_STAGES, OpportunityStage, StageChange, STAGE_HISTORY_LIMIT } from '../domain/opportunity-stage';
 
 export class StageChangeDto {
   @ApiPropertyOptional({ enum: OPPORTUNITY_STAGES, description: 'Absent on the entry that opened the opportunity.' })

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageMetaDto } from '#src/kernel/http/pagination';
-import { Partner, PARTNER_LIMITS, PARTNER_STATUSES, PARTNER_TIERS, PartnerStatus, PartnerTier } from '../domain/partner';
 import { TEXT_PATTERN } from '#src/kernel/http/field-patterns';
 import { ApiDateTimeProperty, ApiIdProperty, ApiRevisionProperty, ApiSubjectProperty } from '#src/kernel/http/response-properties';
+import { Partner, PARTNER_LIMITS, PARTNER_STATUSES, PARTNER_TIERS, PartnerStatus, PartnerTier } from '../domain/partner';
 import { PartnerContactDto } from './partner-fields';
 
 export class PartnerDto {
