@@ -88,7 +88,7 @@ export class AuditEventFilterQueryDto {
   @IsIn(AUDIT_RESULTS)
   result?: AuditResult;
 
-  @ApiPropertyOptional({ description: 'Only events from this client IP address, exactly as recorded (`context.ip`).', maxLength: 45, pattern: '^[0-9A-Fa-f:.]+$', example: '203.0.113.7' })
+  @ApiPropertyOptional({ description: 'Only events from this client IP address, exactly as recorded (`context.ip`).', maxLength: 45, pattern: '^[0-9A-Za-z:.%]+$', example: '203.0.113.7' })
   @IsOptional()
   @IsString()
   @MaxLength(45)
