@@ -18,6 +18,7 @@ import { UndeclaredQueryInterceptor } from './kernel/http/undeclared-query.inter
 import { createValidationPipe } from './kernel/http/validation.pipe';
 import { LoggingModule } from './kernel/logging/logging.module';
 import { AccessModule } from './modules/access';
+import { AuditEventsModule } from './modules/audit';
 import { MembersModule } from './modules/members';
 import { LeadsModule } from './modules/leads';
 import { OpportunitiesModule } from './modules/opportunities';
@@ -57,6 +58,7 @@ export class AppModule {
         PartnersModule,
         LeadsModule,
         OpportunitiesModule,
+        AuditEventsModule,
         ...extraImports,
       ],
       providers: [

@@ -25,7 +25,8 @@ describe('access control', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    const json = res.headers.get('content-type')?.includes('json') ?? false;
+    // NDJSON exports (application/x-ndjson) are many JSON texts, not one: kept as text.
+    const json = /^application\/(problem\+)?json\b/.test(res.headers.get('content-type') ?? '');
     return { status: res.status, headers: res.headers, body: (json ? JSON.parse(text) : { text }) as Record<string, unknown> };
   }
 

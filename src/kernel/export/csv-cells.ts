@@ -36,8 +36,13 @@ const STEM = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** `<stem>-YYYY-MM-DD.csv` (UTC date). The stem is plain ASCII, so the header needs no escaping. */
 export function csvFilename(stem: string, now: Date): string {
-  if (!STEM.test(stem)) throw new Error(`CSV filename stem must match ${STEM.source}: ${JSON.stringify(stem)}`);
-  return `${stem}-${now.toISOString().slice(0, 10)}.csv`;
+  return exportFilename(stem, now, 'csv');
+}
+
+/** `<stem>-YYYY-MM-DD.<extension>` (UTC date), for any export format. */
+export function exportFilename(stem: string, now: Date, extension: string): string {
+  if (!STEM.test(stem)) throw new Error(`Export filename stem must match ${STEM.source}: ${JSON.stringify(stem)}`);
+  return `${stem}-${now.toISOString().slice(0, 10)}.${extension}`;
 }
 
 export function assertCsvColumns<Row>(columns: readonly CsvColumn<Row>[]): void {

@@ -1,7 +1,10 @@
-export { assertCsvColumns, csvFilename, neutraliseText, toCsvCell, toCsvRecord } from './csv-cells';
+export { assertCsvColumns, csvFilename, exportFilename, neutraliseText, toCsvCell, toCsvRecord } from './csv-cells';
 export type { CsvCell, CsvColumn } from './csv-cells';
 export { CSV_CONTENT_TYPE, sendCsvExport } from './csv-export';
 export type { CsvExportOptions, CsvExportOutcome } from './csv-export';
 export { ApiCsvExport, CsvExportQueryDto } from './csv-export.http';
 export { cursorRows, EXPORT_BATCH_SIZE as CURSOR_EXPORT_BATCH_SIZE } from './cursor-rows';
 export type { ClosableCursor } from './cursor-rows';
+export { NDJSON_CONTENT_TYPE, sendNdjsonExport, toNdjsonLine } from './ndjson-export';
+export type { NdjsonExportOptions } from './ndjson-export';
+export type { ExportOutcome } from './streamed-export';

@@ -27,6 +27,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('Opportunities', 'The sales pipeline: deals move through stages from prospecting to closed won or lost; approved leads convert into them once.')
     .addTag('Roles', 'Per-tenant grants of the four roles, within fixed ceilings.')
     .addTag('Tenant', 'Settings of the caller\'s tenant.')
+    .addTag('Audit', 'The tamper-evident audit trail of the caller\'s tenant: every request and change, hash-chained per tenant.')
     .addTag('Health', 'Liveness, readiness and build version for operators and orchestrators.')
     .build();
   const document = SwaggerModule.createDocument(app, config);

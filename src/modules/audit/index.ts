@@ -1,0 +1,1 @@
+export { AuditEventsModule } from './audit-events.module';
