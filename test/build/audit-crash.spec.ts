@@ -109,6 +109,18 @@ describe('audit trail across crashes and processes (built app)', () => {
     await survivor.stop();
   });
 
+  it('flushes buffered access events on SIGTERM: reads made just before a graceful stop are in the chain', async () => {
+    const api = await start();
+    const reads = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => fetch(`${api.baseUrl}/v1/me`, { headers: { authorization: `Bearer ${token}`, 'x-request-id': `sigterm-read-${i}` } })),
+    );
+    expect(reads.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    await api.stop(); // SIGTERM, at once: the 0.5 s flush timer has not necessarily fired
+    const recorded = (await stream()).filter((e) => e.context.requestId?.startsWith('sigterm-read-'));
+    expect(recorded.map((e) => e.context.requestId).sort()).toEqual(['sigterm-read-0', 'sigterm-read-1', 'sigterm-read-2', 'sigterm-read-3', 'sigterm-read-4']);
+    expect(recorded.every((e) => e.type === 'access' && e.action === 'session.read')).toBe(true);
+  });
+
   it('keeps one unforked chain when two processes record 20 concurrent changes', async () => {
     const [a, b] = await Promise.all([start(), start()]);
     let release!: () => void;

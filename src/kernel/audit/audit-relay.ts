@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, BeforeApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import type { Logger } from 'pino';
@@ -36,7 +36,7 @@ interface StreamQueue {
  * are deleted only after their event is in.
  */
 @Injectable()
-export class AuditRelay implements OnModuleInit, OnApplicationShutdown {
+export class AuditRelay implements OnModuleInit, BeforeApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private readonly pending = new Set<Promise<void>>();
@@ -59,7 +59,8 @@ export class AuditRelay implements OnModuleInit, OnApplicationShutdown {
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the database connection closes (its module shuts down in onApplicationShutdown).
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await Promise.allSettled([...this.pending]);
     await this.sweeping;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, BeforeApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -26,7 +26,7 @@ const MAX_ATTEMPTS = 10;
  * so cutting the newest events together with their stored digests is still detectable.
  */
 @Injectable()
-export class AuditSealer implements OnModuleInit, OnApplicationShutdown {
+export class AuditSealer implements OnModuleInit, BeforeApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private readonly last = new Map<string, AuditDigest>();
   private sealing: Promise<AuditDigest[]> | undefined;
@@ -47,7 +47,8 @@ export class AuditSealer implements OnModuleInit, OnApplicationShutdown {
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the database connection closes (its module shuts down in onApplicationShutdown).
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.writer.flush();
     await this.relay.settled();

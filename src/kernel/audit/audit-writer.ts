@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, BeforeApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { randomUUID } from 'node:crypto';
 import { Model } from 'mongoose';
@@ -42,7 +42,7 @@ interface Coalesced {
  * - system events (jobs, the operator CLI, Auth0 ingestion): written and chained before return.
  */
 @Injectable()
-export class AuditWriter implements OnModuleInit, OnApplicationShutdown {
+export class AuditWriter implements OnModuleInit, BeforeApplicationShutdown {
   private buffer: { stream: string; draft: AuditEventDraft }[] = [];
   private readonly denials = new Map<string, Coalesced>();
   private timer: NodeJS.Timeout | undefined;
@@ -62,7 +62,8 @@ export class AuditWriter implements OnModuleInit, OnApplicationShutdown {
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the database connection closes (its module shuts down in onApplicationShutdown).
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     this.closeDenialWindows(Number.POSITIVE_INFINITY);
     await this.flush();
