@@ -19,6 +19,7 @@ import { createValidationPipe } from './kernel/http/validation.pipe';
 import { LoggingModule } from './kernel/logging/logging.module';
 import { AccessModule } from './modules/access';
 import { AuditEventsModule } from './modules/audit';
+import { IntegrationsModule } from './modules/integrations';
 import { MembersModule } from './modules/members';
 import { LeadsModule } from './modules/leads';
 import { OpportunitiesModule } from './modules/opportunities';
@@ -59,6 +60,7 @@ export class AppModule {
         LeadsModule,
         OpportunitiesModule,
         AuditEventsModule,
+        IntegrationsModule,
         ...extraImports,
       ],
       providers: [

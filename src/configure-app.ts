@@ -17,6 +17,7 @@ import { mountOpenApi } from './kernel/http/openapi';
 import { requestIdMiddleware } from './kernel/http/request-id.middleware';
 import { RouteTable } from './kernel/http/route-table';
 import { createHttpLoggerMiddleware } from './kernel/logging/http-logger.middleware';
+import { AUTH0_LOG_STREAM_ROUTE, createLogStreamBodyMiddleware } from './modules/integrations';
 
 export const API_PREFIX = 'v1';
 
@@ -56,6 +57,8 @@ export function configureApp(app: NestExpressApplication, logger: Logger): void 
   app.use(createHttpLoggerMiddleware(logger));
   app.use(createContextMiddleware());
   if (app.get<AppConfig>(APP_CONFIG).audit.accessLog) app.use(createAuditAccessMiddleware(app.get(AuditWriter), app.get(RequestContext)));
+  // The Auth0 log stream reads its own body (1 MB, JSON lines); the JSON parser then skips it.
+  app.use(`/${API_PREFIX}/${AUTH0_LOG_STREAM_ROUTE}`, createLogStreamBodyMiddleware());
   app.use(createJsonBodyMiddleware());
   app.setGlobalPrefix(API_PREFIX, { exclude: UNVERSIONED_ROUTES });
   app.enableShutdownHooks();

@@ -10,6 +10,7 @@ import {
   Matches,
   Max,
   Min,
+  MinLength,
   validateSync,
   ValidationError,
 } from 'class-validator';
@@ -28,6 +29,8 @@ export interface AppConfig {
     readonly audience: string;
     readonly jwksUri: string;
   };
+  /** Shared secret Auth0 Log Streams send in Authorization; unset: the ingestion route answers 404. */
+  readonly auth0LogStreamToken?: string;
   readonly logLevel: LogLevel;
   readonly audit: {
     /** Ed25519 private key (PEM file) that signs digests and checkpoints; unset outside production: generated per process. */
@@ -91,6 +94,13 @@ class EnvironmentVariables {
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   AUTH_JWKS_URI?: string;
+
+  // A shared secret guessable in fewer tries than a token's signature would be no secret at all.
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'AUTH0_LOG_STREAM_TOKEN: must be at least 32 characters' })
+  @Matches(/^[\x21-\x7e]+$/, { message: 'AUTH0_LOG_STREAM_TOKEN: visible ASCII characters only (it travels in an HTTP header)' })
+  AUTH0_LOG_STREAM_TOKEN?: string;
 
   @IsOptional()
   @IsIn(LOG_LEVELS)
@@ -232,6 +242,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       audience: env.AUTH_AUDIENCE ?? DEFAULT_AUDIENCE,
       jwksUri: env.AUTH_JWKS_URI ?? `${issuerUrl}.well-known/jwks.json`,
     },
+    auth0LogStreamToken: env.AUTH0_LOG_STREAM_TOKEN,
     logLevel: env.LOG_LEVEL ?? defaultLogLevel(env.NODE_ENV),
     audit: {
       ...(env.AUDIT_SIGNING_KEY_FILE && env.AUDIT_SIGNING_KEY_ID

@@ -4,7 +4,8 @@ import { routeAction } from './audit-action';
 export const NON_ROUTE_ACTIONS: readonly { readonly action: string; readonly type: string; readonly what: string }[] = [
   { action: 'api.request', type: 'access, denial', what: 'a request that matched no route (404 route_not_found, 405, or refused by the body parser before routing)' },
   { action: 'auth.login.success', type: 'signin', what: 'Auth0 Log Streams: a successful login (types s, scoa, sens)' },
-  { action: 'auth.login.failure', type: 'signin', what: 'Auth0 Log Streams: a failed login (f* types)' },
+  { action: 'auth.login.failure', type: 'signin', what: 'Auth0 Log Streams: a failed login (types f, fp, fu, fc, fco, fcoa, fens)' },
+  { action: 'auth0.<type>', type: 'signin', what: 'Auth0 Log Streams: any other failure, named by its Auth0 type (f…: failed signup, token exchange, password change, …)' },
   { action: 'lead.expire', type: 'change', what: 'job:expire-leads: an approved lead passed its protection window' },
   { action: 'tenant.create', type: 'system', what: 'operator CLI tenants:create' },
   { action: 'tenant.suspend', type: 'system', what: 'operator CLI tenants:suspend' },
@@ -32,10 +33,17 @@ export function renderActionNames(routes: readonly { readonly path: string; read
     '| --- | --- | --- |',
     ...[...rows]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([action, from]) => `| \`${action}\` | ${/\.(create|update|delete)$/.test(action) || isCommand(from) ? 'change (and access)' : 'access'} | ${from.sort().join(', ')} |`),
+      .map(([action, from]) => `| \`${action}\` | ${recordedAs(action, from)} | ${from.sort().join(', ')} |`),
     ...NON_ROUTE_ACTIONS.map(({ action, type, what }) => `| \`${action}\` | ${type} | ${what} |`),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function recordedAs(action: string, from: readonly string[]): string {
+  // Webhook deliveries carry no tenant and change no resource: their request is an access event
+  // in the platform stream; what they deliver is recorded as events of its own (auth.login.*, auth0.*).
+  if (action.startsWith('integration.')) return 'access (platform stream)';
+  return /\.(create|update|delete)$/.test(action) || isCommand(from) ? 'change (and access)' : 'access';
 }
 
 function isCommand(from: readonly string[]): boolean {

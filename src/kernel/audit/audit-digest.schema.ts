@@ -1,4 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { appendOnly } from './append-only';
 
 export const AUDIT_DIGESTS_COLLECTION = 'audit_digests';
 
@@ -41,8 +42,4 @@ export class AuditDigestRecord {
 
 export const AuditDigestSchema = SchemaFactory.createForClass(AuditDigestRecord);
 AuditDigestSchema.index({ tenantId: 1, digestSeq: -1 });
-for (const op of ['updateOne', 'updateMany', 'findOneAndUpdate', 'findOneAndReplace', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndDelete'] as const) {
-  AuditDigestSchema.pre(op, function refuse() {
-    throw new Error(`audit digests are append-only: ${op} refused`);
-  });
-}
+appendOnly(AuditDigestSchema, 'audit digests');

@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
+import { appendOnly } from './append-only';
 
 export const AUDIT_EVENTS_COLLECTION = 'audit_events';
 
@@ -64,28 +65,4 @@ export const AuditEventSchema = SchemaFactory.createForClass(AuditEventRecord);
 AuditEventSchema.index({ tenantId: 1, source: 1 }, { unique: true });
 AuditEventSchema.index({ tenantId: 1, seq: -1 });
 
-/** The only delete the trail allows: the retention job's, which names itself with this option. */
-export const RETENTION_DELETE_OPTION = 'auditRetention';
-
-const UPDATES = ['updateOne', 'updateMany', 'findOneAndUpdate', 'findOneAndReplace', 'replaceOne'] as const;
-const DELETES = ['deleteOne', 'deleteMany', 'findOneAndDelete'] as const;
-
-function refuseChanges(schema: MongooseSchema): void {
-  for (const op of UPDATES) {
-    schema.pre(op, function refuseUpdate() {
-      throw new Error(`audit events are append-only: ${op} refused`);
-    });
-  }
-  for (const op of DELETES) {
-    schema.pre(op, { document: false, query: true }, function refuseDelete(this: { getOptions(): Record<string, unknown> }) {
-      if (this.getOptions()[RETENTION_DELETE_OPTION] !== true) throw new Error(`audit events are append-only: ${op} refused`);
-    });
-  }
-  schema.pre('save', function refuseResave(this: { isNew: boolean }) {
-    if (!this.isNew) throw new Error('audit events are append-only: save of an existing event refused');
-  });
-  schema.pre('deleteOne', { document: true, query: false }, function refuseDocumentDelete() {
-    throw new Error('audit events are append-only: document deleteOne refused');
-  });
-}
-refuseChanges(AuditEventSchema);
+appendOnly(AuditEventSchema, 'audit events', { allowRetentionDelete: true });

@@ -24,7 +24,7 @@ export interface RelayRecord {
 }
 
 interface StreamQueue {
-  waiting: { records: readonly RelayRecord[]; resolve: () => void }[];
+  waiting: { records: readonly RelayRecord[]; resolve: (appended: number | undefined) => void }[];
   running: Promise<void> | undefined;
 }
 
@@ -69,12 +69,14 @@ export class AuditRelay implements OnModuleInit, OnApplicationShutdown {
   /**
    * Chains these records of one stream soon (fast path); on failure the sweep retries them.
    * Records that arrive while a batch is being chained wait and go together in the next one, so
-   * under load the chain and the outbox see one write per batch, not per record.
+   * under load the chain and the outbox see one write per batch, not per record. Resolves to how
+   * many of them were appended (the others' sources were in the stream already), or undefined
+   * when deferred to the sweep.
    */
-  relay(stream: string, records: readonly RelayRecord[]): Promise<void> {
+  relay(stream: string, records: readonly RelayRecord[]): Promise<number | undefined> {
     const queue = this.queues.get(stream) ?? { waiting: [], running: undefined };
     this.queues.set(stream, queue);
-    const done = new Promise<void>((resolve) => queue.waiting.push({ records, resolve }));
+    const done = new Promise<number | undefined>((resolve) => queue.waiting.push({ records, resolve }));
     queue.running ??= this.drain(stream, queue);
     return done;
   }
@@ -84,13 +86,16 @@ export class AuditRelay implements OnModuleInit, OnApplicationShutdown {
       while (queue.waiting.length > 0) {
         const batch = queue.waiting.splice(0);
         const records = batch.flatMap((b) => b.records);
+        let appended: Set<string> | undefined;
         try {
-          await this.chain.append(stream, records.map((r) => r.draft));
+          appended = new Set((await this.chain.append(stream, records.map((r) => r.draft))).map((event) => event.source));
           await this.remove(stream, records.flatMap((r) => r.ids));
         } catch (error) {
+          appended = undefined;
           this.logger.warn({ err: error, stream, records: records.length }, 'audit relay deferred to the sweep');
         }
-        for (const b of batch) b.resolve();
+        // Each appended source counts once, for the first caller that brought it.
+        for (const b of batch) b.resolve(appended && b.records.filter((r) => appended.delete(r.draft.source)).length);
       }
     })();
     this.pending.add(run);

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Model } from 'mongoose';
 import type { Logger } from 'pino';
 import { RequestContext } from '../context/request-context';
+import { isDuplicateKeyError } from '../database/database-errors';
 import { ROOT_LOGGER } from '../logging/logging.module';
 import type { AuditEventDraft } from './audit-event';
 import { AuditChain } from './audit-chain';
@@ -89,10 +90,21 @@ export class AuditWriter implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  /** A system event (job, CLI, ingestion): durable and chained when this resolves. */
-  async recordSystem(stream: string, draft: AuditEventDraft): Promise<void> {
-    const id = await this.insert(stream, draft.source, 'event', draft);
-    await this.relay.relay(stream, [{ ids: [id], draft }]);
+  /**
+   * A system event (job, CLI, ingestion): durable and chained when this resolves. `duplicate`
+   * when its source is already in the stream or waiting in the outbox (a redelivery: no-op);
+   * `recorded` otherwise, also when the chaining was deferred to the relay's sweep.
+   */
+  async recordSystem(stream: string, draft: AuditEventDraft): Promise<'recorded' | 'duplicate'> {
+    let id: string;
+    try {
+      id = await this.insert(stream, draft.source, 'event', draft);
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return 'duplicate';
+      throw error;
+    }
+    const appended = await this.relay.relay(stream, [{ ids: [id], draft }]);
+    return appended === 0 ? 'duplicate' : 'recorded';
   }
 
   /** An access event: buffered (see ACCESS_FLUSH_MS). */

@@ -1,3 +1,4 @@
+import { MACHINE_SECRETS } from './machine-secrets';
 import { DEFAULT_GRANTS, LOCKOUT_GUARD, MACHINE_EXCLUDED, PERMISSIONS, ROLE_CEILINGS, ROLES, STEP_UP_PERMISSIONS } from './permissions';
 
 /** docs/access-control.md, rendered from the permission catalogue so the two cannot drift. */
@@ -15,6 +16,10 @@ export function renderAccessControlDoc(): string {
     'Every route names exactly one permission (`@RequirePermission`, shown as `x-permission` in the OpenAPI',
     'document), or is `@Authenticated()` (any active member: `GET /v1/me`) or `@Public()` (health, version,',
     'docs). Anything unmarked is refused. Roles come from the tenant\'s membership records, never from the token.',
+    '',
+    `Webhook routes are \`@MachineSecret(name)\` instead: a shared secret, compared in constant time, is the only`,
+    `way in (a user token is refused with 401), and while it is not configured the route answers 404 like an unknown`,
+    `one. Secrets: ${Object.entries(MACHINE_SECRETS).map(([name, { env, purpose }]) => `\`${name}\` (\`${env}\`): ${purpose}`).join('; ')}.`,
     '',
     '## Default grants and ceilings',
     '',

@@ -1,8 +1,10 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { JsonWebTokenError, NotBeforeError, TokenExpiredError } from 'jsonwebtoken';
+import type { AppConfig } from '#src/config/app-config';
+import { APP_CONFIG } from '#src/config/config.module';
 import { RequestContext } from '../context/request-context';
 import { DomainError } from '../errors/domain-error';
 import { buildAbility } from './access-policy';
@@ -11,6 +13,7 @@ import { Permission, STEP_UP_PERMISSIONS } from './permissions';
 import { TokenRejectedError, VerifiedToken } from './jwt.strategy';
 import { ROUTE_ACCESS, RouteAccess } from './route-access.decorators';
 import { IdentityProviderUnavailableError } from './signing-keys';
+import { authorizationCarriesSecret, MACHINE_SECRETS, MachineSecretName } from './machine-secrets';
 
 export const MAX_AUTHORIZATION_HEADER_BYTES = 8 * 1024;
 
@@ -33,8 +36,9 @@ function reasonOf(cause: unknown): string {
 }
 
 /**
- * The one global guard, deny by default: a route must carry an access marker; anything but
- * @Public() needs a verified token whose organization is an active tenant and whose subject has
+ * The one global guard, deny by default: a route must carry an access marker; @MachineSecret()
+ * routes need their shared secret (and accept nothing else); anything else but @Public() needs a
+ * verified token whose organization is an active tenant and whose subject has
  * an active membership there; @RequirePermission routes need that permission among the role's
  * effective grants (and MFA for step-up permissions). It binds tenant, actor and the CASL ability
  * into the context; from here on the tenant comes from the verified token only.
@@ -47,6 +51,7 @@ export class AccessGuard extends AuthGuard('jwt') {
     private readonly tenants: TenantDirectory,
     private readonly memberships: MembershipDirectory,
     private readonly accessRules: AccessRules,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
   }
@@ -64,6 +69,11 @@ export class AccessGuard extends AuthGuard('jwt') {
     const header = req.headers.authorization;
     if (header !== undefined && Buffer.byteLength(header) > MAX_AUTHORIZATION_HEADER_BYTES) {
       throw unauthenticated('authorization_header_too_large');
+    }
+    // A webhook sender: its shared secret or nothing (no token, no tenant, no membership).
+    if (access.kind === 'machine-secret') {
+      this.verifyMachineSecret(access.name, req);
+      return true;
     }
     await super.canActivate(execution);
     await this.bindIdentity(req.user as VerifiedToken);
@@ -83,6 +93,16 @@ export class AccessGuard extends AuthGuard('jwt') {
       });
     }
     throw unauthenticated(reasonOf(cause));
+  }
+
+  private verifyMachineSecret(name: MachineSecretName, req: Request): void {
+    const secret = MACHINE_SECRETS[name].secretOf(this.config);
+    // Not configured: the integration is off, and its route looks like any unknown one.
+    if (secret === undefined) throw new DomainError('route_not_found', `There is no route ${req.method} ${req.path}.`);
+    const header = req.headers.authorization;
+    if (header === undefined) throw unauthenticated(`${name}: missing_secret`);
+    if (!authorizationCarriesSecret(header, secret)) throw unauthenticated(`${name}: wrong_secret`);
+    this.context.bindSystem(`integration:${name}`);
   }
 
   private async bindAccess(): Promise<readonly Permission[]> {

@@ -1,7 +1,9 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiExtraModels, ApiResponse, ApiSecurity, getSchemaPath } from '@nestjs/swagger';
 import type { Permission } from './permissions';
+import { MACHINE_SECRETS, MachineSecretName } from './machine-secrets';
 import { ApiExtraProblemResponses } from '../http/api-problem-responses.decorator';
+import { ProblemDto } from '../http/problem.dto';
 
 export const ROUTE_ACCESS = 'partnerportal:route-access';
 
@@ -13,7 +15,8 @@ const SWAGGER_SECURITY_KEY = 'swagger/apiSecurity';
 export type RouteAccess =
   | { readonly kind: 'public' }
   | { readonly kind: 'authenticated' }
-  | { readonly kind: 'permission'; readonly permission: Permission };
+  | { readonly kind: 'permission'; readonly permission: Permission }
+  | { readonly kind: 'machine-secret'; readonly name: MachineSecretName };
 
 export const BEARER_SCHEME = 'bearer';
 
@@ -50,5 +53,23 @@ export function RequirePermission(permission: Permission): MethodDecorator {
     ApiBearerAuth(BEARER_SCHEME),
     ApiExtension('x-permission', permission),
     ApiExtraProblemResponses(401, 403),
+  );
+}
+
+/**
+ * A machine caller (a webhook sender) that proves itself with a shared secret, not a user token
+ * (e.g. Auth0 Log Streams). The guard compares it in constant time; while the secret is not
+ * configured the route answers 404 like an unknown one. Sets the OpenAPI security scheme too.
+ */
+export function MachineSecret(name: MachineSecretName): MethodDecorator & ClassDecorator {
+  const { scheme, env } = MACHINE_SECRETS[name];
+  const problem = { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } };
+  return applyDecorators(
+    SetMetadata(ROUTE_ACCESS, { kind: 'machine-secret', name } satisfies RouteAccess),
+    ApiSecurity(scheme),
+    ApiExtension('x-machine-secret', env),
+    ApiExtraModels(ProblemDto),
+    ApiResponse({ status: 401, description: 'Missing or wrong shared secret (a user token is wrong too).', content: problem }),
+    ApiResponse({ status: 404, description: `The integration is off (${env} unset): the route answers like an unknown one.`, content: problem }),
   );
 }

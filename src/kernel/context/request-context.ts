@@ -132,6 +132,11 @@ export class RequestContext {
     return this.cls.isActive() ? (this.cls.get('changes') ?? []) : [];
   }
 
+  /** Called by the guard for a webhook sender that proved its shared secret: `integration:<name>`. */
+  bindSystem(system: string): void {
+    this.cls.set('system', system);
+  }
+
   bindIp(ip: string | undefined): void {
     if (ip) this.cls.set('ip', ip);
   }

@@ -40,6 +40,11 @@ function isJson(req: Request): boolean {
 export function createJsonBodyMiddleware(): RequestHandler {
   const parse = json({ limit: MAX_JSON_BODY, strict: true, type: JSON_TYPES });
   return (req: Request, res: Response, next: NextFunction) => {
+    // A route with a parser of its own, mounted before this one (the Auth0 log stream), read it.
+    if (req.readableEnded) {
+      next();
+      return;
+    }
     if (hasBody(req) && !isJson(req)) {
       next(new DomainError('unsupported_media_type', 'Send the request body as application/json.'));
       return;

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { MACHINE_SECRETS } from '../auth/machine-secrets';
 import { BEARER_SCHEME } from '../auth/route-access.decorators';
 import { readBuildInfo } from '../health/build-info';
 import { documentIdempotencyKey } from '../idempotency/idempotency.openapi';
@@ -20,6 +21,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An RS256 access token (JWT) from the tenant\'s Auth0 issuer, handled per RFC8725 (JWT best current practices): RS256 only, exact issuer, audience and expiry required.' },
       BEARER_SCHEME,
     )
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'Authorization', description: MACHINE_SECRETS['auth0-log-stream'].description }, MACHINE_SECRETS['auth0-log-stream'].scheme)
+    .addTag('Integrations', 'Events pushed by other systems (Auth0 Log Streams), authenticated with shared secrets rather than user tokens.')
     .addTag('Identity', 'The caller as the API sees them.')
     .addTag('Members', 'Who belongs to the tenant, with which role.')
     .addTag('Partners', 'Partner organizations of the tenant.')

@@ -5,6 +5,11 @@ import { ListAuditEvents } from './application/list-audit-events.use-case';
 import { StreamAuditEvents } from './application/stream-audit-events.use-case';
 import { AuditEventRepository } from './domain/audit-event.repository';
 import { AuditEventsController } from './http/audit-events.controller';
+import { AuditIntegrityController } from './http/audit-integrity.controller';
+import { AuditIntegrityReader } from './domain/audit-integrity.reader';
+import { ListAuditDigests } from './application/list-audit-digests.use-case';
+import { VerifyAuditTrail } from './application/verify-audit-trail.use-case';
+import { MongooseAuditIntegrityReader } from './infrastructure/mongoose-audit-integrity.reader';
 import { MongooseAuditEventRepository } from './infrastructure/mongoose-audit-event.repository';
 
 /**
@@ -13,13 +18,17 @@ import { MongooseAuditEventRepository } from './infrastructure/mongoose-audit-ev
  * AuditModule (global), which alone writes them.
  */
 @Module({
-  controllers: [AuditEventsController],
+  // Integrity first: its fixed paths (verify, digests, keys) must win over GET :id.
+  controllers: [AuditIntegrityController, AuditEventsController],
   providers: [
     { provide: AuditEventRepository, useClass: MongooseAuditEventRepository },
     AuditAccess,
     ListAuditEvents,
     GetAuditEvent,
     StreamAuditEvents,
+    { provide: AuditIntegrityReader, useClass: MongooseAuditIntegrityReader },
+    VerifyAuditTrail,
+    ListAuditDigests,
   ],
 })
 export class AuditEventsModule {}
