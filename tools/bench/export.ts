@@ -68,7 +68,15 @@ export const EXPORT_TARGETS: readonly ExportTarget[] = [
       partnerId: context.activePartnerId,
     }),
   },
-  { name: 'opportunities', exportPath: '/v1/opportunities/export', createPath: '/v1/opportunities', collection: 'opportunities', vary: ['name', 'title'] },
+  {
+    name: 'opportunities',
+    exportPath: '/v1/opportunities/export',
+    createPath: '/v1/opportunities',
+    collection: 'opportunities',
+    vary: ['name', 'nameKey'],
+    // No ownerId: an owner must be a Partner or Agent member of the partner, and the bench has none.
+    body: (context) => ({ name: 'Bench Template Opportunity', amountMinor: 1_250_000, currency: 'EUR', expectedCloseDate: '2030-06-30', partnerId: context.activePartnerId }),
+  },
 ];
 
 type OpenApi = { paths?: Record<string, Record<string, OpenApiOperation | undefined> | undefined>; components?: { schemas?: Record<string, JsonSchema> } };

@@ -2,7 +2,8 @@
  * Rows read per database round trip while an export streams. Small on purpose: a batch is
  * decoded at once and lives until the client has read it, and larger batches outlive young-
  * generation collections, so their garbage piles up in the old generation and RSS climbs
- * (measured by npm run bench: batches of 500 peaked at 435 MB, 100 at 167–261 MB).
+ * (measured by npm run bench: batches of 500 peaked at 435 MB, 100 at 167–261 MB; the bounded old
+ * space `npm start` sets does the rest, see the README).
  */
 export const EXPORT_BATCH_SIZE = 100;
 
