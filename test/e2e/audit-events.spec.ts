@@ -9,8 +9,10 @@ import type { Model } from 'mongoose';
 import { AuditChain } from '#src/kernel/audit/audit-chain';
 import { AuditEvent, AuditEventDraft, GENESIS_HASH, hashAuditEvent } from '#src/kernel/audit/audit-event';
 import { AuditEventRecord } from '#src/kernel/audit/audit-event.schema';
+import { parseAuditNdjson } from '#src/kernel/audit/audit-export-reader';
 import { AuditHeadRecord } from '#src/kernel/audit/audit-head.schema';
 import { AuditRelay } from '#src/kernel/audit/audit-relay';
+import { verifyAuditChain } from '#src/kernel/audit/audit-verification';
 import { AuditWriter } from '#src/kernel/audit/audit-writer';
 import { DEFAULT_GRANTS } from '#src/kernel/auth/permissions';
 import { RequestContext } from '#src/kernel/context/request-context';
@@ -380,6 +382,9 @@ describe('audit events: the read side for auditors', () => {
       });
       const rows = await stored(acme.tenant.id);
       for (const event of events) expect(event).toEqual(rows.get(event.id));
+      // What `npm run cli -- audit:verify --file` does with the file: it reads and verifies as it is.
+      const report = verifyAuditChain({ events: parseAuditNdjson(r.text, 'export.ndjson').events, keys: [] });
+      expect(report).toMatchObject({ intact: true, stream: acme.tenant.id, checkedEvents: events.length, firstSeq: 1, lastSeq: events.length });
     });
 
     it('takes a sequence range and the list filters, and answers NDJSON to Accept: application/x-ndjson', async () => {
@@ -389,6 +394,8 @@ describe('audit events: the read side for auditors', () => {
       const slice = ndjson(range.text);
       expect(slice.map((e) => e.seq)).toEqual([3, 4, 5]);
       expect(slice[0].prevHash).toBe(all[1].hash);
+      const sliceReport = verifyAuditChain({ events: [all[1], ...slice], keys: [], from: 3, to: 5 });
+      expect(sliceReport).toMatchObject({ intact: true, firstSeq: 3, lastSeq: 5 });
       const updates = ndjson((await call('/v1/audit-events/export?action=partner.*&result=success', tokens.admin)).text);
       expect(updates.length).toBeGreaterThan(0);
       expect(updates.map((e) => e.seq)).toEqual([...updates.map((e) => e.seq)].sort((a, b) => a - b));

@@ -5,6 +5,7 @@ import { AuditChain } from '#src/kernel/audit/audit-chain';
 import { AuditEvent, auditEventId } from '#src/kernel/audit/audit-event';
 import { AuditEventRecord } from '#src/kernel/audit/audit-event.schema';
 import { RequestContext } from '#src/kernel/context/request-context';
+import { whereBetween, whereEquals, whereStartsWith } from '#src/kernel/database/filter-conditions';
 import { cursorRows } from '#src/kernel/export';
 import { AuditEventFilter, AuditSeqRange, isUnfiltered } from '../domain/audit-event-query';
 import { AuditEventRepository } from '../domain/audit-event.repository';
@@ -20,37 +21,26 @@ function toEvent(doc: StoredEvent): AuditEvent {
   return event as unknown as AuditEvent;
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * `time` from `from` (inclusive) to `to` (exclusive). It is stored as toISOString() text, which
+ * sorts like the instants: the input has four-digit years, and one an offset pushes below 0000
+ * starts with `-`, which sorts below every digit.
+ */
+function timeBetween(from: Date | undefined, to: Date | undefined): Record<string, unknown> {
+  if (from === undefined && to === undefined) return {};
+  return { time: { ...(from === undefined ? {} : { $gte: from.toISOString() }), ...(to === undefined ? {} : { $lt: to.toISOString() }) } };
 }
 
 function conditions(filter: AuditEventFilter): Record<string, unknown> {
-  const own: Record<string, unknown> = {};
-  // `time` is stored as toISOString() text, whose order is the instants' order (years 0001–9999).
-  if (filter.from !== undefined || filter.to !== undefined) {
-    own.time = {
-      ...(filter.from === undefined ? {} : { $gte: filter.from.toISOString() }),
-      ...(filter.to === undefined ? {} : { $lt: filter.to.toISOString() }),
-    };
-  }
-  if (filter.actorId !== undefined) own['actor.id'] = { $eq: filter.actorId };
-  if (filter.action !== undefined) {
-    own.action = 'exact' in filter.action ? { $eq: filter.action.exact } : { $regex: `^${escapeRegex(filter.action.prefix)}` };
-  }
-  if (filter.targetType !== undefined) own['target.type'] = { $eq: filter.targetType };
-  if (filter.targetId !== undefined) own['target.id'] = { $eq: filter.targetId };
-  if (filter.result !== undefined) own['outcome.result'] = { $eq: filter.result };
-  if (filter.ip !== undefined) own['context.ip'] = { $eq: filter.ip };
-  return own;
-}
-
-function seqBounds(range: AuditSeqRange): Record<string, unknown> {
-  if (range.fromSeq === undefined && range.toSeq === undefined) return {};
   return {
-    seq: {
-      ...(range.fromSeq === undefined ? {} : { $gte: range.fromSeq }),
-      ...(range.toSeq === undefined ? {} : { $lte: range.toSeq }),
-    },
+    ...timeBetween(filter.from, filter.to),
+    ...whereEquals('actor.id', filter.actorId),
+    ...(filter.action !== undefined && 'exact' in filter.action ? whereEquals('action', filter.action.exact) : {}),
+    ...(filter.action !== undefined && 'prefix' in filter.action ? whereStartsWith('action', filter.action.prefix) : {}),
+    ...whereEquals('target.type', filter.targetType),
+    ...whereEquals('target.id', filter.targetId),
+    ...whereEquals('outcome.result', filter.result),
+    ...whereEquals('context.ip', filter.ip),
   };
 }
 
@@ -88,7 +78,7 @@ export class MongooseAuditEventRepository extends AuditEventRepository {
   }
 
   async *stream(filter: AuditEventFilter, range: AuditSeqRange, batchSize: number): AsyncIterable<AuditEvent> {
-    const query = this.events.find({ $and: [conditions(filter), seqBounds(range)] }).sort({ seq: 1 });
+    const query = this.events.find({ $and: [conditions(filter), whereBetween('seq', range.fromSeq, range.toSeq, 'inclusive')] }).sort({ seq: 1 });
     for await (const doc of cursorRows(() => query.lean().cursor({ batchSize }))) yield toEvent(doc as unknown as StoredEvent);
   }
 
