@@ -14,6 +14,8 @@ import { AuditOutboxRecord } from './audit-outbox.schema';
 const SWEEP_GRACE_MS = 2_000;
 const SWEEP_INTERVAL_MS = 1_000;
 const SWEEP_BATCH = 500;
+const SWEEP_ACTOR = 'audit:relay';
+const SWEEP_REASON = 'chain audit records any process left in the outbox';
 
 type OutboxRow = Pick<AuditOutboxRecord, '_id' | 'tenantId' | 'source' | 'kind' | 'createdAt' | 'draft'>;
 
@@ -55,6 +57,8 @@ export class AuditRelay implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   onModuleInit(): void {
+    // Logged once here rather than by the tenant plugin on every sweep (every second).
+    this.logger.info({ system: SWEEP_ACTOR, reason: SWEEP_REASON, everyMs: SWEEP_INTERVAL_MS }, 'cross-tenant routine: audit outbox sweep');
     this.timer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
     this.timer.unref();
   }
@@ -129,8 +133,11 @@ export class AuditRelay implements OnModuleInit, BeforeApplicationShutdown {
 
   private async sweepOnce(now: Date): Promise<void> {
     const before = new Date(now.getTime() - SWEEP_GRACE_MS);
-    const rows = await this.context.runCrossTenant('audit:relay', 'chain audit records any process left in the outbox', async () =>
-      this.outbox.find({ createdAt: { $lt: before } }).sort({ createdAt: 1 }).limit(SWEEP_BATCH).lean<OutboxRow[]>(),
+    const rows = await this.context.runCrossTenant(
+      SWEEP_ACTOR,
+      SWEEP_REASON,
+      async () => this.outbox.find({ createdAt: { $lt: before } }).sort({ createdAt: 1 }).limit(SWEEP_BATCH).lean<OutboxRow[]>(),
+      { routine: true },
     );
     const byStream = new Map<string, OutboxRow[]>();
     for (const row of rows) byStream.set(row.tenantId, [...(byStream.get(row.tenantId) ?? []), row]);

@@ -28,6 +28,8 @@ interface ContextStore extends ClsStore {
   ability?: AppAbility;
   /** Set only inside runCrossTenant(): why tenant scoping is deliberately lifted. */
   crossTenantReason?: string;
+  /** A recurring cross-tenant step whose caller logged it once (see runCrossTenant's `routine`). */
+  crossTenantRoutine?: boolean;
   /** Versioned resources this request changed, for its audit event (see noteChange). */
   changes?: NotedChange[];
 }
@@ -92,6 +94,10 @@ export class RequestContext {
 
   get crossTenantReason(): string | undefined {
     return this.isActive ? this.cls.get('crossTenantReason') : undefined;
+  }
+
+  get crossTenantRoutine(): boolean {
+    return this.isActive && this.cls.get('crossTenantRoutine') === true;
   }
 
   requireTenantId(operation = 'this operation'): string {
@@ -161,11 +167,14 @@ export class RequestContext {
   /**
    * The one deliberate way to lift tenant scoping (operator CLI, tenant purge). The reason is
    * logged by the tenant plugin for every query it lets through. Grep for runCrossTenant.
+   * `routine`: a step that repeats every few seconds (the audit relay's sweep) and whose owner
+   * logged once at start what it does; the plugin then does not log each query.
    */
-  runCrossTenant<T>(system: string, reason: string, fn: () => Promise<T>): Promise<T> {
+  runCrossTenant<T>(system: string, reason: string, fn: () => Promise<T>, options: { routine?: boolean } = {}): Promise<T> {
     return this.cls.run({ ifNested: 'override' }, () => {
       this.cls.set('system', system);
       this.cls.set('crossTenantReason', reason);
+      if (options.routine) this.cls.set('crossTenantRoutine', true);
       return fn();
     });
   }

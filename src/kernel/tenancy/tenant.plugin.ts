@@ -16,6 +16,8 @@ export interface TenantScope {
   readonly tenantId: string | undefined;
   /** Set only inside RequestContext.runCrossTenant(). */
   readonly crossTenantReason: string | undefined;
+  /** A recurring cross-tenant step logged once by its owner: its queries are not logged each time. */
+  readonly crossTenantRoutine?: boolean;
   readonly system?: string | undefined;
 }
 
@@ -85,7 +87,7 @@ export function createTenantPlugin(scope: TenantScope, logger?: TenantScopeLogge
     if (tenantId) return { kind: 'tenant', tenantId };
     const reason = scope.crossTenantReason;
     if (reason) {
-      if (!quiet) {
+      if (!quiet && !scope.crossTenantRoutine) {
         logger?.warn(
           { operation: site.operation, model: site.model, reason, system: scope.system },
           'cross-tenant database operation',
