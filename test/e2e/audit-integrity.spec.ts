@@ -109,7 +109,7 @@ describe('audit integrity: digests, tampering and retention', () => {
     const token = await tenant.adminToken();
     const post = (name: string) =>
       fetch(`${t.baseUrl}/v1/partners`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
-    for (const name of ['T1', 'T2', 'T3', 'T4']) await post(name);
+    for (const name of ['T1', 'T2', 'T3', 'T4', 'T5', 'T6']) await post(name);
     await t.app.get(AuditWriter).flush();
     await t.app.get(AuditRelay).settled();
     const kept = (await t.app.get(AuditSealer).sealTouched()).find((d) => d.tenantId === tenant.tenant.id)!;

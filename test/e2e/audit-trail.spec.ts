@@ -91,6 +91,13 @@ describe('audit trail: what every request and change leaves behind', () => {
       { field: 'tier', before: 'registered', after: 'gold' },
     ]);
     expect(JSON.stringify(changes)).not.toContain('globex.example');
+    // Each request is recorded once: the change event carries the access-log fields, so no
+    // separate access event is written for a change that went through.
+    const aboutIt = (await stream(acme.tenant.id)).filter((e) => e.target?.id === id);
+    expect(aboutIt.map((e) => e.type)).toEqual(['change', 'change']);
+    expect(new Set(aboutIt.map((e) => e.context.requestId)).size).toBe(2);
+    expect(create.context).toMatchObject({ ip: expect.any(String), userAgent: expect.any(String) });
+    expect(create.outcome).toMatchObject({ latencyMs: expect.any(Number) });
   });
 
   it('records a refused change only as a denial: it changed nothing, so there is no change event', async () => {

@@ -253,6 +253,10 @@ describe('Auth0 Log Streams ingestion', () => {
       expect(reply.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
     }
 
+    // Without the secret, the body is never read: a body over every limit is still a plain 401.
+    const huge = jsonLines(Array.from({ length: 600 }, () => anEvent('s', { padding: 'x'.repeat(2_000) })));
+    for (const authorization of [null, `Bearer ${sameLength}`]) expectProblem(await post(huge, authorization), 401, 'unauthenticated');
+
     expect(await signins(acme.tenant.id)).toHaveLength(before.length);
     // The refusals are in the trail (platform stream), the secret is not.
     const platform = await events(PLATFORM_STREAM);

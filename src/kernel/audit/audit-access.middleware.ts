@@ -15,6 +15,8 @@ export interface AuditDenialNote {
   readonly reason?: string;
 }
 export const AUDIT_DENIAL_LOCAL = 'auditDenial';
+/** The status the change interceptor recorded in the request's chained change event, which is then its access record. */
+export const AUDIT_CHANGE_RECORDED_LOCAL = 'auditChangeRecorded';
 
 /**
  * The access log of the audit trail: one event per request when its response is finished,
@@ -22,6 +24,8 @@ export const AUDIT_DENIAL_LOCAL = 'auditDenial';
  * whether the guard, a pipe, the body parser or the handler refused it. Mounted right after the
  * context middleware; the finish listener is bound to the request's context, so it sees the
  * tenant and actor the guard bound. Without a tenant the event goes to the platform stream.
+ * A request whose change event is chained (audit-change.interceptor.ts) is not recorded twice:
+ * that event carries the same fields (actor, IP, agent, route, action, target, status, latency).
  */
 export function createAuditAccessMiddleware(writer: AuditWriter, context: RequestContext) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -30,6 +34,7 @@ export function createAuditAccessMiddleware(writer: AuditWriter, context: Reques
     const record = AsyncResource.bind(() => {
       try {
         const status = res.statusCode;
+        if (res.writableFinished && res.locals[AUDIT_CHANGE_RECORDED_LOCAL] === status) return;
         const request = auditRequestContextOf(req);
         const { action, targetType, idParam } = request.route ? routeAction(req.method, request.route) : { action: 'api.request', targetType: 'api', idParam: undefined };
         const targetId = idParam ? (req.params as Record<string, string | undefined>)[idParam] : undefined;

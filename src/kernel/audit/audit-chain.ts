@@ -126,9 +126,10 @@ export class AuditChain {
   /** How many of `events` (in order) are now stored; stops at the first duplicate key. */
   private async insertOrdered(events: readonly AuditEvent[]): Promise<number> {
     try {
+      // lean: the events are plain JSON already (chainEvent), so skip hydrating and validating them.
       await this.events.insertMany(
         events.map((event) => ({ _id: event.id, ...event })),
-        { ordered: true },
+        { ordered: true, lean: true },
       );
       return events.length;
     } catch (error) {

@@ -11,6 +11,7 @@ import { routeAction } from './audit-action';
 import { fieldChanges } from './audit-diff';
 import type { AuditEventDraft, AuditFieldChange, AuditTarget } from './audit-event';
 import { auditActorOf, auditRequestContextOf, resultOf } from './audit-request';
+import { AUDIT_CHANGE_RECORDED_LOCAL } from './audit-access.middleware';
 import { AuditFaultPoints } from './audit-fault-points';
 import { AuditWriter, newAuditSource } from './audit-writer';
 
@@ -57,6 +58,11 @@ export class AuditChangeInterceptor implements NestInterceptor {
       source: newAuditSource('change'),
     };
     const declaredStatus = Reflect.getMetadata(HTTP_CODE_METADATA, execution.getHandler()) as number | undefined;
+    const res = execution.switchToHttp().getResponse<Response>();
+    // The change event carries every access-log field: it is this request's access record too.
+    const recorded = (status: number): void => {
+      res.locals[AUDIT_CHANGE_RECORDED_LOCAL] = status;
+    };
 
     return from(this.writer.beginChange(stream, base)).pipe(
       mergeMap((ticket) => {
@@ -64,7 +70,7 @@ export class AuditChangeInterceptor implements NestInterceptor {
         return next.handle().pipe(
           mergeMap(async (body: unknown) => {
             this.faults.hit('after-handler');
-            const status = declaredStatus ?? (req.method === 'POST' ? 201 : execution.switchToHttp().getResponse<Response>().statusCode);
+            const status = declaredStatus ?? (req.method === 'POST' ? 201 : res.statusCode);
             const target = targetOf(base.target, body);
             await this.writer.completeChange(ticket, {
               ...base,
@@ -73,6 +79,7 @@ export class AuditChangeInterceptor implements NestInterceptor {
               outcome: { result: resultOf(status), status, latencyMs: Date.now() - started },
               changes: this.changesOf(target, req.method, body),
             });
+            recorded(status);
             return body;
           }),
           catchError((error: unknown) => {
@@ -80,11 +87,11 @@ export class AuditChangeInterceptor implements NestInterceptor {
             const status = ERROR_CATALOGUE[code].status;
             // Refused (4xx): nothing changed, and the access record already holds the denial.
             // Failed (5xx): it may have changed something, so it is recorded as an error.
-            const recorded =
+            const settled =
               status < 500
                 ? this.writer.abandonChange(ticket)
-                : this.writer.completeChange(ticket, { ...base, time: new Date().toISOString(), outcome: { result: 'error', status, reason: code, latencyMs: Date.now() - started } });
-            return from(recorded).pipe(
+                : this.writer.completeChange(ticket, { ...base, time: new Date().toISOString(), outcome: { result: 'error', status, reason: code, latencyMs: Date.now() - started } }).then(() => recorded(status));
+            return from(settled).pipe(
               catchError(() => throwError(() => error)),
               mergeMap(() => throwError(() => error)),
             );

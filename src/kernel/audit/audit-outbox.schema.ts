@@ -35,5 +35,6 @@ export class AuditOutboxRecord {
   draft!: Record<string, unknown>;
 }
 
+// No secondary index: the outbox holds only records in flight, every read of it is the relay's
+// sweep over all of it, and each index would cost every insert on the request path.
 export const AuditOutboxSchema = SchemaFactory.createForClass(AuditOutboxRecord);
-AuditOutboxSchema.index({ tenantId: 1, createdAt: 1 });

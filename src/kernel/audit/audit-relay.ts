@@ -35,7 +35,8 @@ interface StreamQueue {
  * relays it at once (relay()); a sweep every second relays what any process left behind (it
  * died, or its fast path failed), so nothing acknowledged is lost across restarts. Appending
  * skips a source already in the chain, so two relays of one record append it once; the records
- * are deleted only after their event is in.
+ * are deleted only after their event is in, in bulk on the sweep's beat rather than one delete
+ * per batch (a relayed record still in the outbox is harmless: its source is in the chain).
  */
 @Injectable()
 export class AuditRelay implements OnModuleInit, BeforeApplicationShutdown {
@@ -43,6 +44,8 @@ export class AuditRelay implements OnModuleInit, BeforeApplicationShutdown {
   private sweeping: Promise<void> | undefined;
   private readonly pending = new Set<Promise<void>>();
   private readonly queues = new Map<string, StreamQueue>();
+  /** Outbox ids per stream whose events are chained, waiting for the next bulk delete. */
+  private relayed = new Map<string, string[]>();
   /** An intent without an outcome this long is presumed cut off by a crash (AUDIT_INTERRUPTED_AFTER_SECONDS). */
   private readonly interruptedAfterMs: number;
 
@@ -66,13 +69,14 @@ export class AuditRelay implements OnModuleInit, BeforeApplicationShutdown {
   // Before the database connection closes (its module shuts down in onApplicationShutdown).
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    await Promise.allSettled([...this.pending]);
+    await this.settled().catch((error: unknown) => this.logger.warn({ err: error }, 'relayed audit outbox records not removed (the next sweep will)'));
     await this.sweeping;
     await this.chain.flushHints().catch((error: unknown) => this.logger.warn({ err: error }, 'audit head hints not written'));
   }
 
   /**
-   * Chains these records of one stream soon (fast path); on failure the sweep retries them.
+   * Chains these records of one stream now (fast path); on failure resolves undefined, and the
+   * sweep chains whatever of them is in the outbox.
    * Records that arrive while a batch is being chained wait and go together in the next one, so
    * under load the chain and the outbox see one write per batch, not per record. Resolves to how
    * many of them were appended (the others' sources were in the stream already), or undefined
@@ -94,7 +98,7 @@ export class AuditRelay implements OnModuleInit, BeforeApplicationShutdown {
         let appended: Set<string> | undefined;
         try {
           appended = new Set((await this.chain.append(stream, records.map((r) => r.draft))).map((event) => event.source));
-          await this.remove(stream, records.flatMap((r) => r.ids));
+          this.markRelayed(stream, records.flatMap((r) => r.ids));
         } catch (error) {
           appended = undefined;
           this.logger.warn({ err: error, stream, records: records.length }, 'audit relay deferred to the sweep');
@@ -114,11 +118,12 @@ export class AuditRelay implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
-  /** Waits for the fast paths under way (tests, shutdown). */
+  /** Waits for the fast paths under way, then removes the records they chained (tests, shutdown). */
   async settled(): Promise<void> {
     while (this.pending.size > 0 || [...this.queues.values()].some((q) => q.running)) {
       await Promise.allSettled([...this.pending, ...[...this.queues.values()].map((q) => q.running)]);
     }
+    await this.removeRelayed();
   }
 
   /** One pass over what is left in the outbox; at most one pass runs at a time. */
@@ -132,6 +137,7 @@ export class AuditRelay implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   private async sweepOnce(now: Date): Promise<void> {
+    await this.removeRelayed();
     const before = new Date(now.getTime() - SWEEP_GRACE_MS);
     const rows = await this.context.runCrossTenant(
       SWEEP_ACTOR,
@@ -146,6 +152,26 @@ export class AuditRelay implements OnModuleInit, BeforeApplicationShutdown {
       if (records.length === 0) continue;
       await this.chain.append(stream, records.map((r) => r.draft));
       await this.remove(stream, records.flatMap((r) => r.ids));
+    }
+  }
+
+  private markRelayed(stream: string, ids: readonly string[]): void {
+    const list = this.relayed.get(stream) ?? [];
+    list.push(...ids);
+    this.relayed.set(stream, list);
+  }
+
+  /** Deletes the records whose events are chained: one delete per stream; kept for the next beat on failure. */
+  private async removeRelayed(): Promise<void> {
+    const relayed = this.relayed;
+    this.relayed = new Map();
+    for (const [stream, ids] of relayed) {
+      try {
+        await this.remove(stream, ids);
+      } catch (error) {
+        this.markRelayed(stream, ids);
+        throw error;
+      }
     }
   }
 

@@ -51,7 +51,7 @@ export class AuditSealer implements OnModuleInit, BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.writer.flush();
-    await this.relay.settled();
+    await this.relay.settled().catch(() => undefined); // logged by the relay's own shutdown
     await this.sealTouched();
   }
 

@@ -5,6 +5,7 @@ import { Model } from 'mongoose';
 import type { Logger } from 'pino';
 import { RequestContext } from '../context/request-context';
 import { isDuplicateKeyError } from '../database/database-errors';
+import { GroupInsert } from '../database/group-insert';
 import { ROOT_LOGGER } from '../logging/logging.module';
 import type { AuditEventDraft } from './audit-event';
 import { AuditChain } from './audit-chain';
@@ -34,8 +35,9 @@ interface Coalesced {
 /**
  * The only code that writes audit records. Changes and system events go through the outbox and
  * the relay (audit-relay.ts), which chains them:
- * - changes (the audit interceptor): intent before the handler runs, outcome before the response
- *   is sent, both awaited, so a 2xx never goes out before its event is durable;
+ * - changes (the audit interceptor): intent before the handler runs, the chained change event
+ *   before the response is sent, both awaited, so a 2xx never goes out before its event is
+ *   durable; the change event also stands as that request's access record;
  * - access and denial events (the access middleware): buffered and appended to the chain in
  *   batches within ACCESS_FLUSH_MS and on shutdown; identical denials in DENIAL_WINDOW_MS are
  *   coalesced into one with a count;
@@ -47,6 +49,8 @@ export class AuditWriter implements OnModuleInit, BeforeApplicationShutdown {
   private readonly denials = new Map<string, Coalesced>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  /** Outbox inserts per stream, group-committed (see GroupInsert). */
+  private readonly outboxWriters = new Map<string, GroupInsert<OutboxDraft>>();
 
   constructor(
     @InjectModel(AuditOutboxRecord.name) private readonly outbox: Model<AuditOutboxRecord>,
@@ -67,7 +71,8 @@ export class AuditWriter implements OnModuleInit, BeforeApplicationShutdown {
     clearInterval(this.timer);
     this.closeDenialWindows(Number.POSITIVE_INFINITY);
     await this.flush();
-    await this.relay.settled();
+    // A failed bulk delete only leaves chained records for the next process's sweep to skip.
+    await this.relay.settled().catch((error: unknown) => this.logger.warn({ err: error }, 'relayed audit outbox records not removed'));
   }
 
   /** Stores the intent of a mutation about to run; throws (the request fails) if it cannot. */
@@ -77,11 +82,19 @@ export class AuditWriter implements OnModuleInit, BeforeApplicationShutdown {
     return { stream, source };
   }
 
-  /** Stores how the mutation ended and chains it; throws if the outcome cannot be stored. */
+  /**
+   * Chains how the mutation ended; resolves once the event is durable, and throws only if it
+   * cannot be stored at all. The event goes straight to the chain (batched with concurrent ones);
+   * only if that fails is it stored as an outcome record for the relay's sweep to chain. Either
+   * way the intent is withdrawn with the next bulk delete, and one event stands for the change.
+   */
   async completeChange(ticket: ChangeTicket, draft: AuditEventDraft): Promise<void> {
-    const id = await this.insert(ticket.stream, ticket.source, 'outcome', { ...draft, source: ticket.source });
+    const event = { ...draft, source: ticket.source };
+    const intentId = outboxId(ticket.stream, ticket.source, 'intent');
+    const appended = await this.relay.relay(ticket.stream, [{ ids: [intentId], draft: event }]);
+    if (appended === undefined) await this.insert(ticket.stream, ticket.source, 'outcome', event);
+    else if (appended === 0) this.logger.warn({ stream: ticket.stream, source: ticket.source }, 'change outcome came after its intent was recorded as interrupted');
     this.faults.hit('after-outcome');
-    void this.relay.relay(ticket.stream, [{ ids: [id, outboxId(ticket.stream, ticket.source, 'intent')], draft: { ...draft, source: ticket.source } }]);
   }
 
   /** The mutation was refused before it changed anything: withdraw its intent (no change event). */
@@ -170,14 +183,29 @@ export class AuditWriter implements OnModuleInit, BeforeApplicationShutdown {
     );
   }
 
+  /**
+   * Stores one outbox record; resolves once it is durable. Concurrent records of a stream share
+   * one insert (group commit), so many requests in flight cost about one write, not one each.
+   */
   private async insert(stream: string, source: string, kind: OutboxKind, draft: AuditEventDraft): Promise<string> {
     const id = outboxId(stream, source, kind);
-    await this.context.runInTenant(stream, 'audit:writer', async () => {
-      await this.outbox.create({ _id: id, source, kind, createdAt: new Date(), draft: draft as unknown as Record<string, unknown> });
-    });
+    let writer = this.outboxWriters.get(stream);
+    if (!writer) {
+      writer = new GroupInsert<OutboxDraft>((docs) =>
+        this.context.runInTenant(stream, 'audit:writer', () => this.outbox.insertMany(docs, { ordered: false, lean: true })),
+      );
+      this.outboxWriters.set(stream, writer);
+    }
+    try {
+      await writer.insert({ _id: id, source, kind, createdAt: new Date(), draft: draft as unknown as Record<string, unknown> });
+    } finally {
+      if (writer.idle && this.outboxWriters.get(stream) === writer) this.outboxWriters.delete(stream);
+    }
     return id;
   }
 }
+
+type OutboxDraft = Omit<AuditOutboxRecord, 'tenantId'>;
 
 export function newAuditSource(kind: string): string {
   return `${kind}:${randomUUID()}`;

@@ -28,6 +28,13 @@ function hasBody(req: Request): boolean {
   return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
+const LEFT_UNREAD = new WeakSet<Request>();
+
+/** A route's own middleware decided this body is not to be read (its request is refused anyway). */
+export function leaveBodyUnread(req: Request): void {
+  LEFT_UNREAD.add(req);
+}
+
 function isJson(req: Request): boolean {
   return req.is(JSON_TYPES) !== false && req.is(JSON_TYPES) !== null;
 }
@@ -40,8 +47,9 @@ function isJson(req: Request): boolean {
 export function createJsonBodyMiddleware(): RequestHandler {
   const parse = json({ limit: MAX_JSON_BODY, strict: true, type: JSON_TYPES });
   return (req: Request, res: Response, next: NextFunction) => {
-    // A route with a parser of its own, mounted before this one (the Auth0 log stream), read it.
-    if (req.readableEnded) {
+    // A route with a parser of its own, mounted before this one (the Auth0 log stream), read it
+    // or left it unread on purpose.
+    if (req.readableEnded || LEFT_UNREAD.has(req)) {
       next();
       return;
     }

@@ -1,6 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { text } from 'express';
+import { authorizationCarriesSecret } from '#src/kernel/auth/machine-secrets';
 import { DomainError } from '#src/kernel/errors/domain-error';
+import { leaveBodyUnread } from '#src/kernel/http/json-body.middleware';
 import type { ErrorCode } from '#src/kernel/errors/error-catalogue';
 
 /** Under the API prefix. */
@@ -23,13 +25,20 @@ const BODY_PARSER_ERRORS: Record<string, { code: ErrorCode; detail: string }> = 
  * The log stream route's own body reader, mounted (configureApp) on the route ahead of the app's
  * JSON parser, which then leaves the body alone: Auth0 batches are bigger than 100 kB and come as
  * JSON lines, which no JSON parser accepts. It reads the text (1 MB at most, 413 above); the
- * handler parses it once the guard has checked the shared secret.
+ * handler parses it once the guard has checked the shared secret. A request without the secret
+ * (or with the integration off) is not read at all: the guard, which alone decides, refuses it
+ * with 401 (or 404) whatever its size, so a stranger cannot make us buffer a megabyte.
  */
-export function createLogStreamBodyMiddleware(): RequestHandler {
+export function createLogStreamBodyMiddleware(secret: string | undefined): RequestHandler {
   const read = text({ limit: MAX_LOG_STREAM_BODY, type: () => true, defaultCharset: 'utf-8' });
   return (req: Request, res: Response, next: NextFunction) => {
     // Mounted on the route's path: anything below it, or another method, is not this route.
     if (req.method !== 'POST' || req.path !== '/') return next();
+    const header = req.headers.authorization;
+    if (secret === undefined || header === undefined || !authorizationCarriesSecret(header, secret)) {
+      leaveBodyUnread(req);
+      return next();
+    }
     if (hasBody(req) && !req.is(LOG_STREAM_TYPES)) {
       next(new DomainError('unsupported_media_type', 'Send Auth0 log events as application/json (a JSON array or JSON lines).'));
       return;
