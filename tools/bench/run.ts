@@ -5,12 +5,16 @@
 //   1. throughput and latency (autocannon) of GET /health/live (the baseline), GET /v1/me and
 //      GET /v1/partners?limit=50 (200 partners seeded), each also as a ratio to the baseline;
 //   2. the audit trail's cost: GET /v1/me, GET /v1/partners and POST /v1/partners on this API and
-//      on a second one started with AUDIT_ACCESS_LOG=off AUDIT_CHANGE_LOG=off (same database);
-//   3. every CSV export route that exists (GET /v1/leads/export, /v1/opportunities/export): N
+//      on a second one started with AUDIT_ACCESS_LOG=off AUDIT_CHANGE_LOG=off (same database),
+//      in interleaved rounds: throughput, mean latency, and CPU per request of the API and the DB;
+//   3. appending to a long audit stream: the same POST and GET before and after BENCH_AUDIT_EVENTS
+//      events are seeded into the tenant's chain (audit-scale.ts);
+//   4. every CSV export route that exists (GET /v1/leads/export, /v1/opportunities/export): N
 //      rows seeded straight into the collection, then streamed over HTTP from a freshly started
 //      API process and counted, with that process's memory sampled every 100 ms.
 // Prints Markdown tables on stdout, progress on stderr. Settings (environment):
-//   BENCH_DURATION_S=5  BENCH_WARMUP_S=1  BENCH_CONNECTIONS=10  BENCH_PARTNERS=200
+//   BENCH_DURATION_S=5  BENCH_WARMUP_S=1  BENCH_CONNECTIONS=10  BENCH_PARTNERS=200  BENCH_AUDIT_ROUNDS=3
+//   BENCH_AUDIT_EVENTS=200000 (events seeded for the long-stream run; 0 skips it)
 //   BENCH_EXPORT_ROWS=1000000  BENCH_SEED_BATCH=10000  BENCH_EXPORT_TIMEOUT_S=1800
 //   BENCH_EXPORTS=leads,opportunities (or "none")  BENCH_TIMEOUT_S=3600 (the whole run)
 //   BENCH_LEADS_BODY / BENCH_OPPORTUNITIES_BODY: JSON body for the template row's POST
@@ -25,7 +29,9 @@ import type { ExportOutcome } from './export.ts';
 import { Cleanup, ensureBuilt, intSetting, killRunningChildren, log, memoryOf, runNode, startApi } from './harness.ts';
 import { measure } from './load.ts';
 import type { LoadResult } from './load.ts';
-import { auditCostTable, exportTable, loadTable } from './table.ts';
+import { benchmarkAuditScale } from './audit-scale.ts';
+import type { AuditScaleOutcome } from './audit-scale.ts';
+import { auditCostTable, auditScaleTable, exportTable, loadTable, medianOf } from './table.ts';
 
 const ORG_ID = 'org_bench';
 const ADMIN_SUB = 'auth0|bench-admin';
@@ -35,6 +41,8 @@ const settings = {
   durationSeconds: intSetting(env, 'BENCH_DURATION_S', 5),
   warmupSeconds: intSetting(env, 'BENCH_WARMUP_S', 1, 0),
   connections: intSetting(env, 'BENCH_CONNECTIONS', 10),
+  auditRounds: intSetting(env, 'BENCH_AUDIT_ROUNDS', 3),
+  auditScaleEvents: intSetting(env, 'BENCH_AUDIT_EVENTS', 200_000, 0),
   partners: intSetting(env, 'BENCH_PARTNERS', 200),
   exportRows: intSetting(env, 'BENCH_EXPORT_ROWS', 1_000_000),
   seedBatch: intSetting(env, 'BENCH_SEED_BATCH', 10_000),
@@ -72,6 +80,13 @@ async function seedPartners(baseUrl: string, auth: Record<string, string>): Prom
   await Promise.all(Array.from({ length: 8 }, worker));
   if (!firstActive) throw new Error('no active partner was created');
   return firstActive;
+}
+
+/** The tenant id in `tenants:create`'s JSON output. */
+function tenantIdOf(stdout: string): string {
+  const id = (JSON.parse(stdout) as { tenant?: { id?: unknown } }).tenant?.id;
+  if (typeof id !== 'string') throw new Error(`tenants:create printed no tenant id: ${stdout}`);
+  return id;
 }
 
 async function main(): Promise<void> {
@@ -141,11 +156,37 @@ async function main(): Promise<void> {
   for (const endpoint of endpoints) {
     const target = (baseUrl: string) => ({ label: endpoint.label, url: `${baseUrl}${endpoint.path}`, headers: auth, method: endpoint.method, body: endpoint.body });
     const load = { ...settings, connections: endpoint.connections };
-    const on = await measure(target(api.baseUrl), load);
-    const off = await measure(target(auditOff.baseUrl), load);
-    auditPairs.push({ on, off });
+    // Interleaved rounds, alternating which goes first, and the median of each: one noisy
+    // neighbour second should not decide the comparison.
+    const on: LoadResult[] = [];
+    const off: LoadResult[] = [];
+    for (let round = 0; round < settings.auditRounds; round++) {
+      const runOn = async () => on.push(await measure(target(api.baseUrl), load, { api: api.pid, db: db.pid }));
+      const runOff = async () => off.push(await measure(target(auditOff.baseUrl), load, { api: auditOff.pid, db: db.pid }));
+      if (round % 2 === 0) await runOn().then(runOff);
+      else await runOff().then(runOn);
+    }
+    auditPairs.push({ on: medianOf(on), off: medianOf(off) });
   }
   await auditOff.stop();
+
+  let auditScale: AuditScaleOutcome | undefined;
+  if (settings.auditScaleEvents > 0) {
+    auditScale = await benchmarkAuditScale({
+      root,
+      mongodbUri,
+      tenantId: tenantIdOf(created.stdout),
+      events: settings.auditScaleEvents,
+      auth,
+      load: settings,
+      stopApi: () => api.stop(),
+      freshApi: async () => {
+        await api.stop();
+        api = await startApi(root, apiEnv, settings.apiOptions);
+        return api;
+      },
+    });
+  }
 
   const exports: ExportOutcome[] = [];
   for (const target of EXPORT_TARGETS.filter((t) => settings.exports.includes(t.name))) {
@@ -180,9 +221,14 @@ async function main(): Promise<void> {
       '',
       `API RSS: ${idleRss.toFixed(0)} MB after start (VmRSS), ${afterLoadRss.toFixed(0)} MB after the load runs`,
       '',
-      'Audit trail cost (audit on: this API; off: a second API with AUDIT_ACCESS_LOG=off AUDIT_CHANGE_LOG=off, same database):',
+      `Audit trail cost (audit on: this API; off: a second API with AUDIT_ACCESS_LOG=off AUDIT_CHANGE_LOG=off, same database; ` +
+        `medians of ${settings.auditRounds} interleaved rounds; CPU from /proc, 10 ms ticks):`,
       '',
       auditCostTable(auditPairs),
+      '',
+      auditScale
+        ? `Appending to a long audit stream (${settings.auditScaleEvents.toLocaleString('en')} events seeded into the tenant's chain; fresh API each time; seeding took ${auditScale.seedSeconds.toFixed(0)} s):\n\n${auditScaleTable(auditScale)}`
+        : 'audit scale: not requested (BENCH_AUDIT_EVENTS=0)',
       '',
       exports.length > 0 ? exportTable(exports) : 'exports: none requested (BENCH_EXPORTS)',
       '',

@@ -1,4 +1,5 @@
 // The final report: Markdown tables on stdout.
+import type { AuditScaleOutcome } from './audit-scale.ts';
 import type { ExportOutcome } from './export.ts';
 import type { LoadResult } from './load.ts';
 
@@ -61,19 +62,72 @@ export function exportTable(outcomes: readonly ExportOutcome[]): string {
   return lines.join('\n\n');
 }
 
-/** The audit trail's cost: the same endpoint on an API with the trail on and one with it off. */
+/** The median of each figure over rounds of the same measurement. */
+export function medianOf(results: readonly LoadResult[]): LoadResult {
+  const median = (values: number[]): number => {
+    const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+    if (sorted.length === 0) return NaN;
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  };
+  const pick = (f: (r: LoadResult) => number): number => median(results.map(f));
+  const cpuNames = Object.keys(results[0]?.cpuMsPerRequest ?? {});
+  return {
+    label: results[0].label,
+    requestsPerSecond: pick((r) => r.requestsPerSecond),
+    meanMs: pick((r) => r.meanMs),
+    p50Ms: pick((r) => r.p50Ms),
+    p99Ms: pick((r) => r.p99Ms),
+    requests: results.reduce((sum, r) => sum + r.requests, 0),
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+    cpuMsPerRequest: Object.fromEntries(cpuNames.map((name) => [name, pick((r) => r.cpuMsPerRequest?.[name] ?? NaN)])),
+  };
+}
+
+const percentMore = (on: number, off: number): string => (off > 0 && Number.isFinite(on) ? `${(((on - off) / off) * 100).toFixed(0)}%` : '—');
+
+/**
+ * The audit trail's cost: the same endpoint on an API with the trail on and one with it off
+ * (medians over rounds). Besides throughput and latency, the CPU each request costs the API and
+ * the database: on this machine both share two cores with the load generator, so throughput also
+ * falls when only the database works harder.
+ */
 export function auditCostTable(pairs: readonly { on: LoadResult; off: LoadResult }[]): string {
   return table(
-    ['endpoint', 'audit on req/s', 'audit off req/s', 'throughput cost', 'on p50 ms', 'off p50 ms', 'p50 on/off', 'non-2xx on/off'],
+    ['endpoint', 'on req/s', 'off req/s', 'throughput cost', 'on mean ms', 'off mean ms', 'mean on/off', 'p50 on/off ms', 'API CPU ms/req on/off', 'API CPU cost', 'DB CPU ms/req on/off', 'non-2xx on/off'],
     pairs.map(({ on, off }) => [
       on.label,
       int(on.requestsPerSecond),
       int(off.requestsPerSecond),
       off.requestsPerSecond > 0 ? `${(((off.requestsPerSecond - on.requestsPerSecond) / off.requestsPerSecond) * 100).toFixed(1)}%` : '—',
-      ms(on.p50Ms),
-      ms(off.p50Ms),
-      ratio(on.p50Ms, off.p50Ms),
+      ms(on.meanMs),
+      ms(off.meanMs),
+      ratio(on.meanMs, off.meanMs),
+      `${ms(on.p50Ms)}/${ms(off.p50Ms)}`,
+      `${fixed(on.cpuMsPerRequest?.api ?? NaN, 3)}/${fixed(off.cpuMsPerRequest?.api ?? NaN, 3)}`,
+      percentMore(on.cpuMsPerRequest?.api ?? NaN, off.cpuMsPerRequest?.api ?? NaN),
+      `${fixed(on.cpuMsPerRequest?.db ?? NaN, 3)}/${fixed(off.cpuMsPerRequest?.db ?? NaN, 3)}`,
       `${int(on.non2xx)}/${int(off.non2xx)}`,
     ]),
+  );
+}
+
+/** The same requests on a short and on a long stream; the ratios should stay near 1×. */
+export function auditScaleTable({ before, after }: AuditScaleOutcome): string {
+  return table(
+    ['events in the stream', 'first change after start ms', 'POST mean ms (1 conn)', 'POST req/s (1 conn)', 'GET /v1/me req/s', 'GET /v1/me mean ms'],
+    [
+      [int(before.events), ms(before.firstChangeMs), ms(before.post.meanMs), int(before.post.requestsPerSecond), int(before.read.requestsPerSecond), ms(before.read.meanMs)],
+      [int(after.events), ms(after.firstChangeMs), ms(after.post.meanMs), int(after.post.requestsPerSecond), int(after.read.requestsPerSecond), ms(after.read.meanMs)],
+      [
+        'long / short',
+        ratio(after.firstChangeMs, before.firstChangeMs),
+        ratio(after.post.meanMs, before.post.meanMs),
+        ratio(after.post.requestsPerSecond, before.post.requestsPerSecond),
+        ratio(after.read.requestsPerSecond, before.read.requestsPerSecond),
+        ratio(after.read.meanMs, before.read.meanMs),
+      ],
+    ],
   );
 }
