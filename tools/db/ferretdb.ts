@@ -23,6 +23,8 @@ export interface StartFerretDbOptions {
   logFile?: string;
   /** How long to wait for the ready line and the first ping. Default 30 s. */
   timeoutMs?: number;
+  /** Index the expression FerretDB's _id lookups use (tools/ferretdb-launcher/id_index.go). Default true. */
+  idLookupIndexes?: boolean;
 }
 
 export interface FerretDbHandle {
@@ -33,7 +35,7 @@ export interface FerretDbHandle {
   stop(): Promise<void>;
 }
 
-const LAUNCHER_SOURCES = ['main.go', 'go.mod', 'go.sum'];
+const LAUNCHER_SOURCES = ['main.go', 'id_index.go', 'go.mod', 'go.sum'];
 const STDERR_TAIL_BYTES = 16 * 1024;
 const STOP_GRACE_MS = 5_000;
 
@@ -266,6 +268,7 @@ function launcherArgs(opts: StartFerretDbOptions): string[] {
   const args = [`-listen-addr=${opts.listenAddr ?? '127.0.0.1:27017'}`, `-sqlite-dir=${resolve(opts.dataDir)}`];
   if (opts.logLevel) args.push(`-log-level=${opts.logLevel}`);
   args.push(`-exit-on-stdin-eof=${opts.detached ? 'false' : 'true'}`);
+  if (opts.idLookupIndexes === false) args.push('-id-lookup-indexes=false');
   return args;
 }
 

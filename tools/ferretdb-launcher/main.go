@@ -21,16 +21,18 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
 
 type options struct {
-	listenAddr     string
-	sqliteDir      string
-	postgresqlURL  string
-	logLevel       string
-	exitOnStdinEOF bool
+	listenAddr      string
+	sqliteDir       string
+	postgresqlURL   string
+	logLevel        string
+	exitOnStdinEOF  bool
+	idLookupIndexes bool
 }
 
 // envOr returns the environment twin of a flag, or the fallback when unset.
@@ -58,6 +60,12 @@ func parseOptions(args []string) (options, error) {
 	}
 	fs.BoolVar(&o.exitOnStdinEOF, "exit-on-stdin-eof", stdinDefault,
 		"exit when stdin closes; turn off for a detached daemon (env FERRETDB_EXIT_ON_STDIN_EOF)")
+	indexDefault, err := strconv.ParseBool(envOr("FERRETDB_ID_LOOKUP_INDEXES", "true"))
+	if err != nil {
+		return o, fmt.Errorf("FERRETDB_ID_LOOKUP_INDEXES: %w", err)
+	}
+	fs.BoolVar(&o.idLookupIndexes, "id-lookup-indexes", indexDefault,
+		"index every SQLite collection table on the expression FerretDB's _id lookups use (id_index.go) (env FERRETDB_ID_LOOKUP_INDEXES)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -124,6 +132,10 @@ func run() error {
 
 	done := make(chan error, 1)
 	go func() { done <- db.Run(ctx) }()
+	if o.postgresqlURL == "" && o.idLookupIndexes {
+		dir, _ := filepath.Abs(o.sqliteDir)
+		go runIDIndexer(ctx, dir, time.Second, logger)
+	}
 
 	// MongoDBURI blocks until the listener is bound, so the line below means "accepting".
 	ready, _ := json.Marshal(map[string]any{"ready": true, "uri": db.MongoDBURI(), "pid": os.Getpid()})
