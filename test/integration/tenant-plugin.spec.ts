@@ -12,6 +12,7 @@ import {
   TenantScopeError,
   assertEveryModelIsScoped,
   createTenantPlugin,
+  declareTenantPrefixedIds,
 } from '#src/kernel/tenancy';
 import { testDatabaseUri } from '../utils/database';
 
@@ -605,6 +606,71 @@ describe('tenant plugin (mongoose 9 on the real database)', () => {
         await b1.deleteOne().exec();
       });
       expect(emails(await readB())).toEqual(['b2@example.com']);
+    });
+  });
+
+  describe('tenant-prefixed ids (declareTenantPrefixedIds)', () => {
+    interface Entry {
+      _id: string;
+      tenantId: string;
+      n: number;
+    }
+    let Entry: Model<Entry>;
+    const queries: { filter: unknown }[] = [];
+
+    beforeAll(async () => {
+      const schema = new Schema<Entry>({ _id: String, tenantId: { type: String, required: true }, n: Number }, { collection: 'entries' });
+      declareTenantPrefixedIds(schema);
+      // Records the filter each query ran with (a post hook: after the tenant plugin's pre hook).
+      schema.post(['find', 'findOne', 'countDocuments', 'deleteOne', 'deleteMany', 'updateOne'], function (this: { getFilter(): unknown }) {
+        queries.push({ filter: this.getFilter() });
+      });
+      Entry = connection.model<Entry>('Entry', schema);
+      await inA(() => Entry.insertMany([{ _id: `${A}:1`, n: 1 }, { _id: `${A}:2`, n: 2 }]));
+      await inB(() => Entry.insertMany([{ _id: `${B}:1`, n: 10 }]));
+    });
+    beforeEach(() => {
+      queries.length = 0;
+    });
+
+    it("leaves a lone _id equality naming the caller's tenant as it is, so it stays an index lookup", async () => {
+      expect(await inA(() => Entry.findOne({ _id: `${A}:2` }).lean())).toMatchObject({ n: 2, tenantId: A });
+      expect(await inA(() => Entry.exists({ _id: `${A}:1` }))).not.toBeNull();
+      expect(queries.map((q) => q.filter)).toEqual([{ _id: `${A}:2` }, { _id: `${A}:1` }]);
+    });
+
+    it("scopes as usual an _id naming another tenant, or any other filter: B's entries stay invisible", async () => {
+      expect(await inA(() => Entry.findOne({ _id: `${B}:1` }).lean())).toBeNull();
+      expect(await inA(() => Entry.countDocuments({ _id: { $in: [`${A}:1`, `${B}:1`] } }))).toBe(1);
+      // A prefix match alone is not enough: "tn_alpha:" must be followed by the colon.
+      expect(await inA(() => Entry.findOne({ _id: `${A}x:1` }).lean())).toBeNull();
+      expect(queries.map((q) => q.filter)).toEqual([
+        { _id: `${B}:1`, tenantId: A },
+        { _id: { $in: [`${A}:1`, `${B}:1`] }, tenantId: A },
+        { _id: `${A}x:1`, tenantId: A },
+      ]);
+      expect(await inA(() => Entry.deleteOne({ _id: `${B}:1` }))).toMatchObject({ deletedCount: 0 });
+      expect(await inB(() => Entry.findOne({ _id: `${B}:1` }).lean())).toMatchObject({ n: 10 });
+    });
+
+    it('still scopes upserts and updates (an upsert must stamp tenantId)', async () => {
+      await inA(() => Entry.updateOne({ _id: `${A}:3` }, { $set: { n: 3 } }, { upsert: true }));
+      expect(queries.map((q) => q.filter)).toEqual([{ _id: `${A}:3`, tenantId: A }]);
+      expect(await crossTenant(() => Entry.findOne({ _id: `${A}:3` }).lean())).toMatchObject({ tenantId: A, n: 3 });
+    });
+
+    it("refuses to insert an _id that names another tenant, or none, in context and across tenants", async () => {
+      for (const insert of [
+        () => inA(() => Entry.insertMany([{ _id: `${B}:9`, n: 9 }])),
+        () => inA(() => Entry.insertMany([{ _id: `${B}:9`, n: 9 }], { lean: true })),
+        () => inA(() => Entry.create({ _id: 'no-prefix', n: 9 })),
+        () => crossTenant(() => Entry.insertMany([{ _id: `${B}:9`, tenantId: A, n: 9 }], { lean: true })),
+      ]) {
+        await expect(insert()).rejects.toBeInstanceOf(TenantScopeError);
+      }
+      expect(await crossTenant(() => Entry.countDocuments({ n: 9 }))).toBe(0);
+      await crossTenant(() => Entry.insertMany([{ _id: `${B}:8`, tenantId: B, n: 8 }], { lean: true }));
+      expect(await inB(() => Entry.findOne({ _id: `${B}:8` }).lean())).toMatchObject({ n: 8 });
     });
   });
 

@@ -142,7 +142,7 @@ export class AuditChain {
   }
 
   private async isStored(event: AuditEvent): Promise<boolean> {
-    const stored = await this.events.findOne({ _id: { $eq: event.id } }, { hash: 1 }).lean();
+    const stored = await this.events.findOne({ _id: event.id }, { hash: 1 }).lean();
     return stored?.hash === event.hash;
   }
 
@@ -177,7 +177,7 @@ export class AuditChain {
       else missing = middle;
     }
     if (known === 0) return null;
-    const event = await this.events.findOne({ _id: { $eq: auditEventId(stream, known) } }, { seq: 1, hash: 1 }).lean();
+    const event = await this.events.findOne({ _id: auditEventId(stream, known) }, { seq: 1, hash: 1 }).lean();
     // Only the floor itself can be missing: start above it with the checkpoint's anchor.
     if (!event) return this.floorAnchor(stream, known);
     return { seq: event.seq, hash: event.hash };
@@ -185,18 +185,18 @@ export class AuditChain {
 
   private async floorAnchor(stream: string, floor: number): Promise<Head> {
     const checkpoint = await this.events
-      .findOne({ _id: { $eq: auditEventId(stream, floor + 1) } }, { prevHash: 1 })
+      .findOne({ _id: auditEventId(stream, floor + 1) }, { prevHash: 1 })
       .lean();
     if (!checkpoint) throw new Error(`audit stream ${stream}: nothing above the retention floor ${floor}`);
     return { seq: floor, hash: checkpoint.prevHash };
   }
 
   private async exists(id: string): Promise<boolean> {
-    return (await this.events.exists({ _id: { $eq: id } })) !== null;
+    return (await this.events.exists({ _id: id })) !== null;
   }
 
   private async readHint(id: string): Promise<number> {
-    const hint = await this.hints.findOne({ _id: { $eq: id } }).lean();
+    const hint = await this.hints.findOne({ _id: id }).lean();
     return hint?.seq ?? 0;
   }
 

@@ -1,4 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { declareTenantPrefixedIds } from '../tenancy';
 import { appendOnly } from './append-only';
 
 export const AUDIT_DIGESTS_COLLECTION = 'audit_digests';
@@ -42,4 +43,5 @@ export class AuditDigestRecord {
 
 export const AuditDigestSchema = SchemaFactory.createForClass(AuditDigestRecord);
 AuditDigestSchema.index({ tenantId: 1, digestSeq: -1 });
+declareTenantPrefixedIds(AuditDigestSchema);
 appendOnly(AuditDigestSchema, 'audit digests');

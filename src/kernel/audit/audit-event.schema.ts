@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
+import { declareTenantPrefixedIds } from '../tenancy';
 import { appendOnly } from './append-only';
 
 export const AUDIT_EVENTS_COLLECTION = 'audit_events';
@@ -64,5 +65,6 @@ export class AuditEventRecord {
 export const AuditEventSchema = SchemaFactory.createForClass(AuditEventRecord);
 AuditEventSchema.index({ tenantId: 1, source: 1 }, { unique: true });
 AuditEventSchema.index({ tenantId: 1, seq: -1 });
+declareTenantPrefixedIds(AuditEventSchema);
 
 appendOnly(AuditEventSchema, 'audit events', { allowRetentionDelete: true });

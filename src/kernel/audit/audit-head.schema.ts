@@ -1,4 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { declareTenantPrefixedIds } from '../tenancy';
 
 export const AUDIT_HEADS_COLLECTION = 'audit_heads';
 
@@ -21,3 +22,4 @@ export class AuditHeadRecord {
 }
 
 export const AuditHeadSchema = SchemaFactory.createForClass(AuditHeadRecord);
+declareTenantPrefixedIds(AuditHeadSchema);

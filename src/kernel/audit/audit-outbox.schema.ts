@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
+import { declareTenantPrefixedIds } from '../tenancy';
 
 export const AUDIT_OUTBOX_COLLECTION = 'audit_outbox';
 
@@ -38,3 +39,4 @@ export class AuditOutboxRecord {
 // No secondary index: the outbox holds only records in flight, every read of it is the relay's
 // sweep over all of it, and each index would cost every insert on the request path.
 export const AuditOutboxSchema = SchemaFactory.createForClass(AuditOutboxRecord);
+declareTenantPrefixedIds(AuditOutboxSchema);

@@ -97,9 +97,9 @@ export class AuditRetention implements OnApplicationBootstrap, OnApplicationShut
     const firstKept = await this.events.findOne({ time: { $gte: cutoff } }, { seq: 1 }).sort({ seq: 1 }).lean();
     if (!firstKept) return 0; // everything is old, but the newest events stay: retention never empties a stream
     const k = firstKept.seq - 1;
-    const floor = (await this.hints.findOne({ _id: { $eq: `${stream}:floor` } }).lean())?.seq ?? 0;
+    const floor = (await this.hints.findOne({ _id: `${stream}:floor` }).lean())?.seq ?? 0;
     if (k <= floor) return 0;
-    const anchor = await this.events.findOne({ _id: { $eq: auditEventId(stream, k) } }, { hash: 1 }).lean();
+    const anchor = await this.events.findOne({ _id: auditEventId(stream, k) }, { hash: 1 }).lean();
     if (anchor) {
       // The checkpoint first: once it is in, the events below it may go (a repeat finds it by source).
       await this.writer.recordSystem(stream, checkpointDraft({ tenantId: stream, removedThroughSeq: k, anchorHash: anchor.hash, time: now.toISOString() }, this.keys.signing));

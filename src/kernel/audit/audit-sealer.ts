@@ -102,7 +102,7 @@ export class AuditSealer implements OnModuleInit, BeforeApplicationShutdown {
   private async newest(stream: string): Promise<AuditDigest | undefined> {
     let known = this.last.get(stream);
     for (let n = (known?.digestSeq ?? 0) + 1; ; n++) {
-      const next = await this.digests.findOne({ _id: { $eq: auditDigestId(stream, n) } }).lean();
+      const next = await this.digests.findOne({ _id: auditDigestId(stream, n) }).lean();
       if (!next) break;
       const { _id, ...digest } = next;
       known = digest as AuditDigest;

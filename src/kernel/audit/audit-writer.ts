@@ -100,7 +100,7 @@ export class AuditWriter implements OnModuleInit, BeforeApplicationShutdown {
   /** The mutation was refused before it changed anything: withdraw its intent (no change event). */
   async abandonChange(ticket: ChangeTicket): Promise<void> {
     await this.context.runInTenant(ticket.stream, 'audit:writer', async () => {
-      await this.outbox.deleteOne({ _id: { $eq: outboxId(ticket.stream, ticket.source, 'intent') } });
+      await this.outbox.deleteOne({ _id: outboxId(ticket.stream, ticket.source, 'intent') });
     });
   }
 

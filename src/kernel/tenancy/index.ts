@@ -1,4 +1,4 @@
-export { createTenantPlugin, hasTenantPath, isTenantScoped } from './tenant.plugin';
+export { createTenantPlugin, declareTenantPrefixedIds, hasTenantPath, isTenantScoped } from './tenant.plugin';
 export type { TenantScope, TenantScopeLogger } from './tenant.plugin';
 export { PLATFORM_COLLECTIONS, assertEveryModelIsScoped } from './tenant-models';
 export { TENANT_PATH } from './tenant-guards';

@@ -55,6 +55,30 @@ function unskippable<F extends object>(fn: F): F {
 const IMMUTABLE = 'tenantId cannot change on an existing document';
 
 const scopedSchemas = new WeakSet<Schema>();
+const prefixedIdSchemas = new WeakSet<Schema>();
+
+/** Operations whose lone `_id` filter needs no tenantId term on a tenant-prefixed-id schema (no upserts). */
+const BY_PREFIXED_ID_OPERATIONS: ReadonlySet<string> = new Set(['find', 'findOne', 'countDocuments', 'deleteOne', 'deleteMany']);
+
+/**
+ * Declares that every `_id` of this tenant-owned schema is a string `<tenantId>:<rest>` (the audit
+ * collections). The plugin then refuses to insert a document whose `_id` names another tenant,
+ * and may leave a filter that is exactly `{ _id: '<current tenant>:…' }` as it is: the `_id`
+ * already confines it to the tenant. That keeps the lookup a lone `_id` equality, the only
+ * filter FerretDB hands to an index (docs/database.md); any other filter is scoped as usual.
+ * Call before the model compiles.
+ */
+export function declareTenantPrefixedIds(schema: Schema): void {
+  prefixedIdSchemas.add(schema);
+}
+
+/** `{ _id: '<tenantId>:…' }` and nothing else. */
+function isOwnPrefixedIdFilter(filter: unknown, tenantId: string): boolean {
+  if (typeof filter !== 'object' || filter === null) return false;
+  const keys = Object.keys(filter);
+  const id = (filter as { _id?: unknown })._id;
+  return keys.length === 1 && keys[0] === '_id' && typeof id === 'string' && id.startsWith(`${tenantId}:`);
+}
 
 /** The schema is tenant-owned: it declares a tenantId path. */
 export function hasTenantPath(schema: Schema): boolean {
@@ -111,7 +135,10 @@ export function createTenantPlugin(scope: TenantScope, logger?: TenantScopeLogge
       if (REPLACE_OPERATIONS.has(operation)) {
         query.setUpdate(stampReplacement(query.getUpdate(), current.tenantId, site) as UpdateQuery<unknown>);
       }
-      query.setQuery(scopeFilter(query.getFilter(), current.tenantId, site));
+      const filter = query.getFilter();
+      // Scoped by its own _id (declareTenantPrefixedIds): nothing to add.
+      if (BY_PREFIXED_ID_OPERATIONS.has(operation) && prefixedIdSchemas.has(query.model.schema) && isOwnPrefixedIdFilter(filter, current.tenantId)) return;
+      query.setQuery(scopeFilter(filter, current.tenantId, site));
       return;
     }
     // Cross-tenant: the filter stays as written, but writes may not move or drop tenantId.
@@ -135,16 +162,24 @@ export function createTenantPlugin(scope: TenantScope, logger?: TenantScopeLogge
     if (current.kind === 'tenant') pipeline.unshift({ $match: { [TENANT_PATH]: current.tenantId } });
   }
 
-  /** New documents take the context tenant; a different tenantId already on them is an error. */
-  function stampNew(doc: Document | Record<string, unknown>, site: TenantScopeSite, current: Access): void {
+  /**
+   * New documents take the context tenant; a different tenantId already on them is an error, and
+   * so is, on a tenant-prefixed-id schema, an `_id` that does not start with the owner's id.
+   */
+  function stampNew(doc: Document | Record<string, unknown>, site: TenantScopeSite, current: Access, prefixedIds: boolean): void {
     const isDoc = doc instanceof Document;
     const present: unknown = isDoc ? doc.get(TENANT_PATH) : doc[TENANT_PATH];
-    if (current.kind === 'cross') {
-      if (typeof present !== 'string' || present === '') {
-        throw new TenantScopeError(site, 'a cross-tenant insert must carry an explicit tenantId');
-      }
-      return;
+    if (current.kind === 'cross' && (typeof present !== 'string' || present === '')) {
+      throw new TenantScopeError(site, 'a cross-tenant insert must carry an explicit tenantId');
     }
+    if (prefixedIds) {
+      const owner = current.kind === 'tenant' ? current.tenantId : present;
+      const id: unknown = isDoc ? doc.get('_id') : doc._id;
+      if (typeof id !== 'string' || !id.startsWith(`${String(owner)}:`)) {
+        throw new TenantScopeError(site, 'the document _id must start with its tenantId and a colon');
+      }
+    }
+    if (current.kind === 'cross') return;
     if (present !== undefined && present !== null && present !== current.tenantId) {
       throw new TenantScopeError(site, 'the document carries a different tenantId than the context');
     }
@@ -204,7 +239,7 @@ export function createTenantPlugin(scope: TenantScope, logger?: TenantScopeLogge
       unskippable(function (this: Document) {
         if (isSubdocument(this)) return;
         const site = docSite(this, 'validate');
-        if (this.isNew) stampNew(this, site, access(site, true));
+        if (this.isNew) stampNew(this, site, access(site, true), prefixedIdSchemas.has(schema));
         else if (this.isModified(TENANT_PATH)) throw new TenantScopeError(site, IMMUTABLE);
       }),
     );
@@ -214,7 +249,7 @@ export function createTenantPlugin(scope: TenantScope, logger?: TenantScopeLogge
       unskippable(function (this: Document) {
         if (isSubdocument(this)) return;
         const site = docSite(this, 'save');
-        if (this.isNew) stampNew(this, site, access(site));
+        if (this.isNew) stampNew(this, site, access(site), prefixedIdSchemas.has(schema));
         else guardExisting(this, site, false);
       }),
     );
@@ -239,7 +274,7 @@ export function createTenantPlugin(scope: TenantScope, logger?: TenantScopeLogge
         const current = access(site);
         for (const doc of Array.isArray(docs) ? docs : [docs]) {
           if (typeof doc !== 'object' || doc === null) continue;
-          stampNew(doc as Document | Record<string, unknown>, site, current);
+          stampNew(doc as Document | Record<string, unknown>, site, current, prefixedIdSchemas.has(schema));
         }
       }),
     );

@@ -46,7 +46,7 @@ function conditions(filter: AuditEventFilter): Record<string, unknown> {
 
 /**
  * Reads the caller's stream through the scoped model (the tenant plugin adds the tenant to every
- * query). On FerretDB only `_id` equality reaches the storage engine (docs/database.md), so the
+ * query). On FerretDB only a lone `_id` equality reaches an index (docs/database.md), so the
  * paths that must not slow down as the trail grows use it alone: one event by id, and the
  * unfiltered newest-first list, whose page is a run of sequence numbers below the head
  * (`<tenantId>:<seq>` ids, no gaps). Filtered lists and exports are queries: a scan there, the
@@ -63,7 +63,9 @@ export class MongooseAuditEventRepository extends AuditEventRepository {
   }
 
   async findById(id: string): Promise<AuditEvent | undefined> {
-    const doc = await this.events.findOne({ _id: { $eq: id } }).lean<StoredEvent>();
+    // A path parameter is always a string. A lone `_id` equality, so FerretDB can use an index
+    // (the tenant plugin leaves it alone only if the id names the caller's tenant).
+    const doc = await this.events.findOne({ _id: String(id) }).lean<StoredEvent>();
     return doc ? toEvent(doc) : undefined;
   }
 
@@ -122,6 +124,6 @@ export class MongooseAuditEventRepository extends AuditEventRepository {
   }
 
   private async exists(stream: string, seq: number): Promise<boolean> {
-    return (await this.events.exists({ _id: { $eq: auditEventId(stream, seq) } })) !== null;
+    return (await this.events.exists({ _id: auditEventId(stream, seq) })) !== null;
   }
 }
