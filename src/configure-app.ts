@@ -16,6 +16,7 @@ import { createJsonBodyMiddleware } from './kernel/http/json-body.middleware';
 import { mountOpenApi } from './kernel/http/openapi';
 import { requestIdMiddleware } from './kernel/http/request-id.middleware';
 import { RouteTable } from './kernel/http/route-table';
+import { createSecurityHeadersMiddleware } from './kernel/http/security-headers';
 import { createHttpLoggerMiddleware } from './kernel/logging/http-logger.middleware';
 import { AUTH0_LOG_STREAM_ROUTE, createLogStreamBodyMiddleware } from './modules/integrations';
 
@@ -52,7 +53,9 @@ export function configureApp(app: NestExpressApplication, logger: Logger): void 
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   // Order matters: id first, then the access log, then the context and the audit trail's access
-  // record (which reads the context when the response ends), then the body.
+  // record (which reads the context when the response ends), then the body. Security headers
+  // come before all of them, so every answer carries them, refusals and unmatched routes included.
+  app.use(createSecurityHeadersMiddleware());
   app.use(requestIdMiddleware);
   app.use(createHttpLoggerMiddleware(logger));
   app.use(createContextMiddleware());
