@@ -12,6 +12,7 @@ import { createContextMiddleware } from './kernel/context/context.middleware';
 import { RequestContext } from './kernel/context/request-context';
 import { ROUTE_TABLE, RouteTableRef } from './kernel/errors/problem-details.filter';
 import { installClientErrorHandler } from './kernel/http/client-error.handler';
+import { corsOptions } from './kernel/http/cors';
 import { createJsonBodyMiddleware } from './kernel/http/json-body.middleware';
 import { mountOpenApi } from './kernel/http/openapi';
 import { requestIdMiddleware } from './kernel/http/request-id.middleware';
@@ -50,6 +51,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
 
 /** Middleware, prefix and documentation, in production order. */
 export function configureApp(app: NestExpressApplication, logger: Logger): void {
+  const config = app.get<AppConfig>(APP_CONFIG);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   // Order matters: id first, then the access log, then the context and the audit trail's access
@@ -58,6 +60,8 @@ export function configureApp(app: NestExpressApplication, logger: Logger): void 
   app.use(createSecurityHeadersMiddleware());
   app.use(requestIdMiddleware);
   app.use(createHttpLoggerMiddleware(logger));
+  // CORS_ORIGINS: preflights end here, before authentication and the audit trail.
+  if (config.corsOrigins.length > 0) app.enableCors(corsOptions(config.corsOrigins));
   app.use(createContextMiddleware());
   if (app.get<AppConfig>(APP_CONFIG).audit.accessLog) app.use(createAuditAccessMiddleware(app.get(AuditWriter), app.get(RequestContext)));
   // The Auth0 log stream reads its own body (1 MB, JSON lines); the JSON parser then skips it.
