@@ -13,6 +13,7 @@ import { RequestContext } from './kernel/context/request-context';
 import { ROUTE_TABLE, RouteTableRef } from './kernel/errors/problem-details.filter';
 import { installClientErrorHandler } from './kernel/http/client-error.handler';
 import { corsOptions } from './kernel/http/cors';
+import { httpsRequiredMiddleware } from './kernel/http/https-required.middleware';
 import { createJsonBodyMiddleware } from './kernel/http/json-body.middleware';
 import { mountOpenApi } from './kernel/http/openapi';
 import { requestIdMiddleware } from './kernel/http/request-id.middleware';
@@ -54,6 +55,8 @@ export function configureApp(app: NestExpressApplication, logger: Logger): void 
   const config = app.get<AppConfig>(APP_CONFIG);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // X-Forwarded-* count only through TRUST_PROXY's hops (req.ip, req.protocol); false when unset.
+  app.set('trust proxy', config.trustProxy);
   // Order matters: id first, then the access log, then the context and the audit trail's access
   // record (which reads the context when the response ends), then the body. Security headers
   // come before all of them, so every answer carries them, refusals and unmatched routes included.
@@ -64,6 +67,8 @@ export function configureApp(app: NestExpressApplication, logger: Logger): void 
   if (config.corsOrigins.length > 0) app.enableCors(corsOptions(config.corsOrigins));
   app.use(createContextMiddleware());
   if (app.get<AppConfig>(APP_CONFIG).audit.accessLog) app.use(createAuditAccessMiddleware(app.get(AuditWriter), app.get(RequestContext)));
+  // Production behind trusted proxies: plain-HTTP requests are refused (403 https_required).
+  if (config.nodeEnv === 'production' && config.trustProxy !== false) app.use(httpsRequiredMiddleware);
   // The Auth0 log stream reads its own body (1 MB, JSON lines); the JSON parser then skips it.
   app.use(`/${API_PREFIX}/${AUTH0_LOG_STREAM_ROUTE}`, createLogStreamBodyMiddleware(app.get<AppConfig>(APP_CONFIG).auth0LogStreamToken));
   app.use(createJsonBodyMiddleware());
