@@ -18,6 +18,7 @@ import { createJsonBodyMiddleware } from './kernel/http/json-body.middleware';
 import { mountOpenApi } from './kernel/http/openapi';
 import { requestIdMiddleware } from './kernel/http/request-id.middleware';
 import { RouteTable } from './kernel/http/route-table';
+import { httpsServerOptions } from './kernel/http/tls';
 import { createSecurityHeadersMiddleware } from './kernel/http/security-headers';
 import { createHttpLoggerMiddleware } from './kernel/logging/http-logger.middleware';
 import { AUTH0_LOG_STREAM_ROUTE, createLogStreamBodyMiddleware } from './modules/integrations';
@@ -38,6 +39,8 @@ const UNVERSIONED_ROUTES = [
 export async function createApp(options: AppModuleOptions): Promise<NestExpressApplication> {
   const { logger } = options;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(options), {
+    // TLS_CERT_FILE / TLS_KEY_FILE: the one server speaks HTTPS only (TLS >= 1.2, src/kernel/http/tls.ts).
+    ...(options.config.tls ? { httpsOptions: httpsServerOptions(options.config.tls) } : {}),
     bodyParser: false,
     bufferLogs: true,
     abortOnError: false,
