@@ -129,6 +129,13 @@ describe('HTTPS with TLS_CERT_FILE / TLS_KEY_FILE (the built app)', () => {
     expectSecurityHeaders(reply);
   });
 
+  it('answers headers over the server limit with the raw 431 problem over TLS too, with the security headers', async () => {
+    const reply = await get(`https://127.0.0.1:${port}/health/live`, { ca: pem.cert, headers: { 'x-filler': 'a'.repeat(20 * 1024) } });
+    expect(reply.status).toBe(431);
+    expect(JSON.parse(reply.body)).toMatchObject({ code: 'request_header_fields_too_large' });
+    expectSecurityHeaders(reply);
+  });
+
   it('speaks no plain HTTP on that port', async () => {
     await expect(get(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
   });
