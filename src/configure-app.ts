@@ -12,10 +12,14 @@ import { createContextMiddleware } from './kernel/context/context.middleware';
 import { RequestContext } from './kernel/context/request-context';
 import { ROUTE_TABLE, RouteTableRef } from './kernel/errors/problem-details.filter';
 import { installClientErrorHandler } from './kernel/http/client-error.handler';
+import { corsOptions } from './kernel/http/cors';
+import { httpsRequiredMiddleware } from './kernel/http/https-required.middleware';
 import { createJsonBodyMiddleware } from './kernel/http/json-body.middleware';
 import { mountOpenApi } from './kernel/http/openapi';
 import { requestIdMiddleware } from './kernel/http/request-id.middleware';
 import { RouteTable } from './kernel/http/route-table';
+import { httpsServerOptions } from './kernel/http/tls';
+import { createSecurityHeadersMiddleware } from './kernel/http/security-headers';
 import { createHttpLoggerMiddleware } from './kernel/logging/http-logger.middleware';
 import { AUTH0_LOG_STREAM_ROUTE, createLogStreamBodyMiddleware } from './modules/integrations';
 
@@ -35,6 +39,8 @@ const UNVERSIONED_ROUTES = [
 export async function createApp(options: AppModuleOptions): Promise<NestExpressApplication> {
   const { logger } = options;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(options), {
+    // TLS_CERT_FILE / TLS_KEY_FILE: the one server speaks HTTPS only (TLS >= 1.2, src/kernel/http/tls.ts).
+    ...(options.config.tls ? { httpsOptions: httpsServerOptions(options.config.tls) } : {}),
     bodyParser: false,
     bufferLogs: true,
     abortOnError: false,
@@ -49,14 +55,23 @@ export async function createApp(options: AppModuleOptions): Promise<NestExpressA
 
 /** Middleware, prefix and documentation, in production order. */
 export function configureApp(app: NestExpressApplication, logger: Logger): void {
+  const config = app.get<AppConfig>(APP_CONFIG);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // X-Forwarded-* count only through TRUST_PROXY's hops (req.ip, req.protocol); false when unset.
+  app.set('trust proxy', config.trustProxy);
   // Order matters: id first, then the access log, then the context and the audit trail's access
-  // record (which reads the context when the response ends), then the body.
+  // record (which reads the context when the response ends), then the body. Security headers
+  // come before all of them, so every answer carries them, refusals and unmatched routes included.
+  app.use(createSecurityHeadersMiddleware());
   app.use(requestIdMiddleware);
   app.use(createHttpLoggerMiddleware(logger));
+  // CORS_ORIGINS: preflights end here, before authentication and the audit trail.
+  if (config.corsOrigins.length > 0) app.enableCors(corsOptions(config.corsOrigins));
   app.use(createContextMiddleware());
   if (app.get<AppConfig>(APP_CONFIG).audit.accessLog) app.use(createAuditAccessMiddleware(app.get(AuditWriter), app.get(RequestContext)));
+  // Production behind trusted proxies: plain-HTTP requests are refused (403 https_required).
+  if (config.nodeEnv === 'production' && config.trustProxy !== false) app.use(httpsRequiredMiddleware);
   // The Auth0 log stream reads its own body (1 MB, JSON lines); the JSON parser then skips it.
   app.use(`/${API_PREFIX}/${AUTH0_LOG_STREAM_ROUTE}`, createLogStreamBodyMiddleware(app.get<AppConfig>(APP_CONFIG).auth0LogStreamToken));
   app.use(createJsonBodyMiddleware());

@@ -12,7 +12,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  logger.info({ port, nodeEnv: config.nodeEnv }, 'PartnerPortal API listening');
+  logger.info({ port, nodeEnv: config.nodeEnv, https: config.tls !== undefined }, 'PartnerPortal API listening');
 }
 
 bootstrap().catch((error: unknown) => {

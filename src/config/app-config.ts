@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from 'class-validator';
 import { Type } from 'class-transformer';
+import { parseCorsOrigins, parseTrustProxy, TrustProxy } from './transport-config';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -32,6 +33,10 @@ export interface AppConfig {
   /** Shared secret Auth0 Log Streams send in Authorization; unset: the ingestion route answers 404. */
   readonly auth0LogStreamToken?: string;
   readonly logLevel: LogLevel;
+  /** Transport (docs/security.md): HTTPS in-process when set; proxies whose X-Forwarded-* count; CORS origins. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  readonly trustProxy: TrustProxy;
+  readonly corsOrigins: readonly string[];
   readonly audit: {
     /** Ed25519 private key (PEM file) that signs digests and checkpoints; unset outside production: generated per process. */
     readonly signingKey?: { readonly file: string; readonly keyId: string; readonly validFrom?: string };
@@ -165,6 +170,22 @@ class EnvironmentVariables {
   @Min(1)
   @Max(86_400)
   LEAD_EXPIRY_INTERVAL_SECONDS = 3600;
+
+  @IsOptional()
+  @IsString()
+  TLS_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  TLS_KEY_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  TRUST_PROXY?: string;
+
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
 }
 
 /** Thrown when the environment is unusable; lists every problem at once. */
@@ -230,6 +251,12 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
   if (env.AUTH_ISSUER_URL !== undefined && URL.canParse(env.AUTH_ISSUER_URL) && !env.AUTH_ISSUER_URL.endsWith('/')) {
     problems.push('AUTH_ISSUER_URL: must end with "/" (tokens carry the issuer exactly, e.g. https://TENANT.auth0.com/)');
   }
+  if ((env.TLS_CERT_FILE === undefined) !== (env.TLS_KEY_FILE === undefined)) {
+    problems.push('TLS_CERT_FILE and TLS_KEY_FILE: set both or neither');
+  }
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  const corsOrigins = parseCorsOrigins(env.CORS_ORIGINS);
+  for (const parsed of [trustProxy, corsOrigins]) if (parsed.problem !== undefined) problems.push(parsed.problem);
   if (problems.length > 0) throw new ConfigurationError(problems);
 
   const issuerUrl = env.AUTH_ISSUER_URL ?? DEV_ISSUER_URL;
@@ -244,6 +271,9 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
     },
     auth0LogStreamToken: env.AUTH0_LOG_STREAM_TOKEN,
     logLevel: env.LOG_LEVEL ?? defaultLogLevel(env.NODE_ENV),
+    ...(env.TLS_CERT_FILE && env.TLS_KEY_FILE ? { tls: { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE } } : {}),
+    trustProxy: trustProxy.value ?? false,
+    corsOrigins: corsOrigins.value ?? [],
     audit: {
       ...(env.AUDIT_SIGNING_KEY_FILE && env.AUDIT_SIGNING_KEY_ID
         ? { signingKey: { file: env.AUDIT_SIGNING_KEY_FILE, keyId: env.AUDIT_SIGNING_KEY_ID, ...(env.AUDIT_SIGNING_KEY_VALID_FROM ? { validFrom: env.AUDIT_SIGNING_KEY_VALID_FROM } : {}) } }

@@ -14,6 +14,7 @@ export const ERROR_CATALOGUE = {
   route_not_marked: { status: 403, title: 'Access denied' },
   permission_denied: { status: 403, title: 'You do not have permission to do this' },
   mfa_required: { status: 403, title: 'This action needs a multi-factor authenticated session' },
+  https_required: { status: 403, title: 'This API is served over HTTPS only' },
   route_not_found: { status: 404, title: 'No such route' },
   not_found: { status: 404, title: 'No such resource' },
   method_not_allowed: { status: 405, title: 'The method is not allowed on this route' },
