@@ -154,7 +154,7 @@ describe('access control', () => {
       expect((await http('DELETE', `/v1/members/${tenant.admin.id}`, admin)).status).toBe(409);
     });
 
-    it('survives 20 Admins demoting each other at once: exactly 19 succeed, one Admin remains (5 rounds)', async () => {
+    it('survives 20 Admins demoting each other at once: never fewer than one Admin, 19 demoted when none was refused for its own demotion (5 rounds)', async () => {
       for (let round = 0; round < 5; round++) {
         const tenant = await aTenant(t);
         const admins = [tenant.admin, ...(await Promise.all(Array.from({ length: 19 }, (_, i) => tenant.addMember({ sub: `auth0|adm-${round}-${i}`, role: 'Admin' }))))];
@@ -165,8 +165,14 @@ describe('access control', () => {
         );
         const remaining = (await http('GET', '/v1/members?limit=200', adminTokens[0])).body.data as { role: string; status: string }[];
         const activeAdmins = remaining.filter((m) => m.role === 'Admin' && m.status === 'active').length;
-        expect({ round, ok: statuses.filter((s) => s === 200).length, activeAdmins }).toEqual({ round, ok: 19, activeAdmins: 1 });
+        const ok = statuses.filter((s) => s === 200).length;
+        // Every success demoted a different Admin, and never the last one.
+        expect({ round, demotedPlusLeft: ok + activeAdmins, someAdminLeft: activeAdmins >= 1 }).toEqual({ round, demotedPlusLeft: 20, someAdminLeft: true });
+        // Refusals are the last-Admin rule (409), or 403 for an Admin whose own demotion landed
+        // before its request was authorised (timing: more likely on a loaded machine). Without
+        // such a 403, every Admin but one was demoted.
         expect(statuses.filter((s) => s !== 200).every((s) => s === 409 || s === 403)).toBe(true);
+        if (!statuses.includes(403)) expect({ round, ok, activeAdmins }).toEqual({ round, ok: 19, activeAdmins: 1 });
       }
     }, 120_000);
   });
