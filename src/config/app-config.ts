@@ -224,7 +224,7 @@ class EnvironmentVariables {
   @IsInt()
   @Min(1000)
   @Max(10_000_000)
-  RATE_LIMIT_MEMORY_KEYS = 100_000;
+  RATE_LIMIT_MEMORY_KEYS = 50_000;
 
   @IsOptional()
   @Matches(/^rediss?:\/\/[^\s/]+(\/\d{0,2})?$/, { message: 'REDIS_URL: must be a redis:// or rediss:// URL (redis://[user:password@]host[:port][/db])' })
