@@ -71,4 +71,27 @@ describe('ResilientRedisThrottlerStorage (real redis-server)', () => {
     expect(logs.filter((l) => l.level === 40 && l.msg.includes('Redis answers again'))).toHaveLength(1);
     expect(logs.filter((l) => l.level === 50)).toHaveLength(1);
   });
+  it('starts without Redis (logging it once) and begins sharing when Redis appears', async () => {
+    await redis.kill();
+    const lines: { level: number; msg: string }[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString('utf8')) as { level: number; msg: string });
+        done();
+      },
+    });
+    const late = new ResilientRedisThrottlerStorage(createRedisClient(redis.url), new BoundedMemoryThrottlerStorage(1000), pino({ level: 'info' }, sink));
+    try {
+      await late.connect();
+      expect(late.isShared).toBe(false);
+      expect(await late.increment('early', WINDOW, 5, WINDOW, 'ip')).toMatchObject({ totalHits: 1 });
+      await redis.restart();
+      for (let i = 0; i < 100 && !late.isShared; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(late.isShared).toBe(true);
+      await late.increment('early', WINDOW, 5, WINDOW, 'ip');
+      expect(lines.map((l) => l.level)).toEqual([50, 40]);
+    } finally {
+      late.close();
+    }
+  });
 });
