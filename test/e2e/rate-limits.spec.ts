@@ -84,6 +84,13 @@ describe('rate limits', () => {
     expect((await get('127.0.0.15', '/v1/me', bearer(good))).status).toBe(200);
   });
 
+  it('counts a valid token whose organization is no tenant against the IP as well', async () => {
+    const stranger = await t.issuer.mint({ sub: 'auth0|rl-stranger', orgId: 'org_rl_unknown' });
+    const replies = await inSequence(7, () => get('127.0.0.21', '/v1/me', bearer(stranger)));
+    expect(statuses(replies)).toEqual([403, 403, 403, 403, 403, 429, 429]);
+    expect(replies[0].body).toMatchObject({ code: 'tenant_not_found' });
+  });
+
   it('counts credentials that no guard accepted (on a public route) against the IP too', async () => {
     const replies = await inSequence(5, () => get('127.0.0.16', '/version', bearer('not-a-token')));
     expect(statuses(replies)).toEqual([200, 200, 200, 200, 200]);

@@ -81,12 +81,12 @@ export class AccessGuard extends AuthGuard('jwt') {
         return true;
       }
       await super.canActivate(execution);
+      await this.bindIdentity(req.user as VerifiedToken);
     } catch (error) {
-      // Credentials refused: they count against the client IP's limit (rate-limiter.ts).
-      if (error instanceof DomainError && error.code === 'unauthenticated') await this.rateLimiter.noteFailedAuthentication(req, res);
+      // Refused credentials count against the client IP's limit (rate-limiter.ts).
+      await this.rateLimiter.noteFailedAuthentication(req, res, error);
       throw error;
     }
-    await this.bindIdentity(req.user as VerifiedToken);
     await this.rateLimiter.admitAuthenticated(req, res, this.context.requireActor().sub, this.context.requireTenantId('rate limits'));
     const permissions = await this.bindAccess();
     if (access.kind === 'permission') await this.authorize(access.permission, permissions);

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import type { AppConfig, RateLimitConfig } from '#src/config/app-config';
 import { APP_CONFIG } from '#src/config/config.module';
 import { DomainError } from '../errors/domain-error';
+import type { ErrorCode } from '../errors/error-catalogue';
 import type { RateLimitStorage } from './memory-throttler-storage';
 import { ResilientRedisThrottlerStorage } from './redis-throttler-storage';
 
@@ -19,6 +20,8 @@ export const RATE_LIMIT_HEADER = 'RateLimit';
 const EXEMPT = /^\/health\/(live|ready)$/;
 const EXPORT_ROUTE = /\/export$/;
 const AUDIT_ROUTE = /^\/v1\/audit-events(\/|$)/;
+
+const REFUSED_IDENTITY = new Set<ErrorCode>(['unauthenticated', 'tenant_not_found', 'tenant_suspended', 'tenant_terminated', 'membership_required']);
 
 // Requests whose IP hit was settled by the guard (authenticated, or counted as a failure).
 const SETTLED = new WeakSet<Request>();
@@ -96,10 +99,15 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
     ]);
   }
 
-  /** The guard refused the credentials: that counts against the IP (the response stays a 401). */
-  async noteFailedAuthentication(req: Request, res: Response): Promise<void> {
+  /**
+   * The guard refused the request before it was authenticated. Refused credentials (401), and a
+   * valid token whose organization or membership is not active (403), count against the IP; the
+   * response keeps its status. Anything else (the identity provider unreachable) is not counted.
+   */
+  async noteFailedAuthentication(req: Request, res: Response, error: unknown): Promise<void> {
     if (!carriesCredentials(req) || SETTLED.has(req)) return;
     SETTLED.add(req);
+    if (!(error instanceof DomainError && REFUSED_IDENTITY.has(error.code))) return;
     const outcome = await this.hit('ip', this.ipOf(req));
     this.setHeaders(res, [outcome]);
   }
