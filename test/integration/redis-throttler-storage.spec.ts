@@ -47,6 +47,13 @@ describe('ResilientRedisThrottlerStorage (real redis-server)', () => {
     await storage.increment('10.2.2.2', WINDOW, 3, WINDOW, 'ip');
     expect(await storage.peek('10.2.2.2', 3, 'ip')).toMatchObject({ totalHits: 3, wouldBlock: true });
     expect(await storage.peek('10.9.9.9', 3, 'ip')).toEqual({ totalHits: 0, wouldBlock: false, secondsToReset: 0 });
+    // Under the API's own prefix, expiring with the window.
+    expect((await storage.redis.keys('*')).sort()).toEqual([
+      '{partnerportal:ratelimit:10.1.1.1:ip}:blocked',
+      '{partnerportal:ratelimit:10.1.1.1:ip}:hits',
+      '{partnerportal:ratelimit:10.2.2.2:ip}:hits',
+    ]);
+    expect(await storage.redis.pttl('{partnerportal:ratelimit:10.2.2.2:ip}:hits')).toBeGreaterThan(55_000);
     // Nothing was counted in memory while Redis answered.
     expect(fallback.size).toBe(0);
   });

@@ -10,6 +10,9 @@ const PEEK_SCRIPT = `
 local hits = tonumber(redis.call('GET', KEYS[1]) or '0')
 return { hits, redis.call('PTTL', KEYS[1]), redis.call('PTTL', KEYS[2]) }`;
 
+/** Every key this API writes starts with this, so a Redis shared with other software stays tidy. */
+export const REDIS_KEY_PREFIX = 'partnerportal:ratelimit:';
+
 /** After a failed command, Redis is left alone this long before it is tried again. */
 const RETRY_AFTER_FAILURE_MS = 2000;
 const COMMAND_TIMEOUT_MS = 500;
@@ -73,7 +76,7 @@ export class ResilientRedisThrottlerStorage implements RateLimitStorage {
 
   increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
     return this.either(
-      () => this.shared.increment(key, ttl, limit, blockDuration, throttlerName),
+      () => this.shared.increment(`${REDIS_KEY_PREFIX}${key}`, ttl, limit, blockDuration, throttlerName),
       () => this.fallback.increment(key, ttl, limit, blockDuration, throttlerName),
     );
   }
@@ -81,7 +84,8 @@ export class ResilientRedisThrottlerStorage implements RateLimitStorage {
   peek(key: string, limit: number, throttlerName: string): Promise<RateLimitPeek> {
     return this.either(
       async () => {
-        const [hits, hitsTtl, blockTtl] = (await this.redis.eval(PEEK_SCRIPT, 2, `{${key}:${throttlerName}}:hits`, `{${key}:${throttlerName}}:blocked`)) as [number, number, number];
+        const slot = `{${REDIS_KEY_PREFIX}${key}:${throttlerName}}`;
+        const [hits, hitsTtl, blockTtl] = (await this.redis.eval(PEEK_SCRIPT, 2, `${slot}:hits`, `${slot}:blocked`)) as [number, number, number];
         if (blockTtl > 0) return { totalHits: hits, wouldBlock: true, secondsToReset: seconds(blockTtl) };
         if (hitsTtl <= 0) return { totalHits: 0, wouldBlock: false, secondsToReset: 0 };
         return { totalHits: hits, wouldBlock: hits >= limit, secondsToReset: seconds(hitsTtl) };
