@@ -112,6 +112,9 @@ describe('rate limits', () => {
     expect(first[0].headers['ratelimit-policy']).toBe('"user";q=8;w=60, "tenant";q=12;w=60');
     expect(first[0].headers.ratelimit).toMatch(/^"user";r=7;t=\d+, "tenant";r=11;t=\d+$/);
     expect(first[8].body).toMatchObject({ code: 'rate_limited' });
+    expect(Number(first[8].headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // Refused on its own limit: the tenant's is neither touched nor shown.
+    expect(first[8].headers.ratelimit).toMatch(/^"user";r=0;t=\d+$/);
 
     // The tenant has 12 - 8 = 4 left for everyone else.
     const second = await inSequence(6, () => get('127.0.0.17', '/v1/me', bearer(two)));
@@ -139,6 +142,17 @@ describe('rate limits', () => {
     const audits = await inSequence(4, (i) => get('127.0.0.18', i % 2 === 0 ? '/v1/audit-events' : '/v1/audit-events/keys', bearer(auditor)));
     expect(statuses(audits)).toEqual([200, 200, 200, 429]);
     expect(audits[0].headers['ratelimit-policy']).toBe('"user";q=8;w=60, "audit";q=3;w=60, "tenant";q=12;w=60');
+  });
+
+  it('puts the headers on errors too: an unknown route, a refused token, an invalid request', async () => {
+    const acme = await aTenant(t);
+    const admin = await acme.adminToken();
+    const miss = await get('127.0.0.22', '/v1/no-such-route');
+    expect([miss.status, miss.headers['ratelimit-policy'], miss.headers.ratelimit]).toEqual([404, '"ip";q=5;w=60', expect.stringMatching(/^"ip";r=4;t=\d+$/)]);
+    const refused = await get('127.0.0.22', '/v1/me', bearer('garbage'));
+    expect([refused.status, refused.headers['ratelimit-policy'], refused.headers.ratelimit]).toEqual([401, '"ip";q=5;w=60', expect.stringMatching(/^"ip";r=3;t=\d+$/)]);
+    const invalid = await get('127.0.0.22', '/v1/partners?limit=0', bearer(admin));
+    expect([invalid.status, invalid.headers['ratelimit-policy']]).toEqual([400, '"user";q=8;w=60, "tenant";q=12;w=60']);
   });
 
   it('records each 429 as a denial with its reason, coalesced per minute like other denials', async () => {
