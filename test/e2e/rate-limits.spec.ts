@@ -52,6 +52,11 @@ describe('rate limits', () => {
     const probes = await inSequence(8, () => get('127.0.0.11', '/health/live'));
     expect(statuses(probes)).toEqual(Array(8).fill(200));
     expect(probes[0].headers['ratelimit-policy']).toBeUndefined();
+    // Nor are CORS preflights (whatever the API answers them).
+    const preflights = await inSequence(8, () =>
+      requestFrom('127.0.0.11', `${t.baseUrl}/v1/partners`, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET' } }),
+    );
+    expect(statuses(preflights).includes(429)).toBe(false);
   });
 
   it('keys on the connection\'s address: rotating X-Forwarded-For, X-Real-IP, Forwarded or User-Agent does not reset the limit', async () => {

@@ -70,8 +70,13 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
     if (this.storage instanceof ResilientRedisThrottlerStorage) this.storage.close();
   }
 
+  /**
+   * Orchestrator probes, and CORS preflights: a browser sends one (never with credentials) before
+   * many cross-origin calls, and counting them per IP would let the users behind one office
+   * address use up its allowance without making a single request.
+   */
   isExempt(req: Request): boolean {
-    return EXEMPT.test(req.path);
+    return EXEMPT.test(req.path) || (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined);
   }
 
   /** Before anything else is done for it: a request without credentials counts against its IP. */
