@@ -17,6 +17,7 @@ import { IdempotencyModule } from './kernel/idempotency/idempotency.module';
 import { UndeclaredQueryInterceptor } from './kernel/http/undeclared-query.interceptor';
 import { createValidationPipe } from './kernel/http/validation.pipe';
 import { LoggingModule } from './kernel/logging/logging.module';
+import { RateLimitModule } from './kernel/rate-limit/rate-limit.module';
 import { AccessModule } from './modules/access';
 import { AuditEventsModule } from './modules/audit';
 import { IntegrationsModule } from './modules/integrations';
@@ -50,6 +51,7 @@ export class AppModule {
         ConcurrencyModule,
         AuditModule,
         IdempotencyModule,
+        RateLimitModule,
         AuthModule,
         RowScopeModule,
         HealthModule,

@@ -21,6 +21,8 @@ import { RouteTable } from './kernel/http/route-table';
 import { httpsServerOptions } from './kernel/http/tls';
 import { createSecurityHeadersMiddleware } from './kernel/http/security-headers';
 import { createHttpLoggerMiddleware } from './kernel/logging/http-logger.middleware';
+import { createRateLimitMiddleware } from './kernel/rate-limit/rate-limit.middleware';
+import { RateLimiter } from './kernel/rate-limit/rate-limiter';
 import { AUTH0_LOG_STREAM_ROUTE, createLogStreamBodyMiddleware } from './modules/integrations';
 
 export const API_PREFIX = 'v1';
@@ -72,6 +74,8 @@ export function configureApp(app: NestExpressApplication, logger: Logger): void 
   if (app.get<AppConfig>(APP_CONFIG).audit.accessLog) app.use(createAuditAccessMiddleware(app.get(AuditWriter), app.get(RequestContext)));
   // Production behind trusted proxies: plain-HTTP requests are refused (403 https_required).
   if (config.nodeEnv === 'production' && config.trustProxy !== false) app.use(httpsRequiredMiddleware);
+  // The per-IP limit: after the audit trail (a 429 is a recorded denial), before any body or token is read.
+  app.use(createRateLimitMiddleware(app.get(RateLimiter)));
   // The Auth0 log stream reads its own body (1 MB, JSON lines); the JSON parser then skips it.
   app.use(`/${API_PREFIX}/${AUTH0_LOG_STREAM_ROUTE}`, createLogStreamBodyMiddleware(app.get<AppConfig>(APP_CONFIG).auth0LogStreamToken));
   app.use(createJsonBodyMiddleware());

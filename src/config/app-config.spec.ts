@@ -127,4 +127,22 @@ describe('loadConfig', () => {
       changeLog: true,
     });
   });
+  it('has production rate limits by default, takes each from RATE_LIMIT_*, and REDIS_URL only as a redis URL', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).rateLimit).toEqual({ windowSeconds: 60, ip: 60, user: 600, tenant: 3000, export: 10, audit: 120, memoryMaxKeys: 50_000 });
+    const tuned = loadConfig({
+      NODE_ENV: 'test',
+      RATE_LIMIT_WINDOW_SECONDS: '10',
+      RATE_LIMIT_IP: '5',
+      RATE_LIMIT_USER: '50',
+      RATE_LIMIT_TENANT: '500',
+      RATE_LIMIT_EXPORT: '1',
+      RATE_LIMIT_AUDIT: '7',
+      RATE_LIMIT_MEMORY_KEYS: '2000',
+      REDIS_URL: 'redis://:s3cret@redis.internal:6380/2',
+    });
+    expect(tuned.rateLimit).toEqual({ windowSeconds: 10, ip: 5, user: 50, tenant: 500, export: 1, audit: 7, memoryMaxKeys: 2000, redisUrl: 'redis://:s3cret@redis.internal:6380/2' });
+    expect(loadConfig({ NODE_ENV: 'test', REDIS_URL: 'rediss://cache.example.com' }).rateLimit.redisUrl).toBe('rediss://cache.example.com');
+    const problems = problemsOf({ NODE_ENV: 'test', RATE_LIMIT_IP: '0', RATE_LIMIT_USER: 'many', RATE_LIMIT_WINDOW_SECONDS: '86400', RATE_LIMIT_MEMORY_KEYS: '10', REDIS_URL: 'http://redis:6379' });
+    expect([...new Set(problems.map((p) => p.split(/[ :]/)[0]))]).toEqual(['RATE_LIMIT_WINDOW_SECONDS', 'RATE_LIMIT_IP', 'RATE_LIMIT_USER', 'RATE_LIMIT_MEMORY_KEYS', 'REDIS_URL']);
+  });
 });

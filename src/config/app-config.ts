@@ -54,10 +54,28 @@ export interface AppConfig {
     readonly accessLog: boolean;
     readonly changeLog: boolean;
   };
+  /** Request rate limits (docs/security.md, "Rate limits"): requests per window per key. */
+  readonly rateLimit: RateLimitConfig;
   readonly jobs: {
     /** The lead expiry job (docs in src/modules/leads/README.md): on except under NODE_ENV=test, unless LEAD_EXPIRY_JOB says. */
     readonly leadExpiry: { readonly enabled: boolean; readonly intervalSeconds: number };
   };
+}
+
+export interface RateLimitConfig {
+  readonly windowSeconds: number;
+  /** Per client IP: requests without credentials, and failed authentications. */
+  readonly ip: number;
+  /** Per user (token `sub`) and per tenant: authenticated requests. */
+  readonly user: number;
+  readonly tenant: number;
+  /** Per user, on top of the above: exports (routes ending /export) and the audit endpoints. */
+  readonly export: number;
+  readonly audit: number;
+  /** Bound of the in-process storage (least recently used keys are dropped first). */
+  readonly memoryMaxKeys: number;
+  /** Shared storage for every instance; unset: in-process. */
+  readonly redisUrl?: string;
 }
 
 /** Named steps of an audited change where AUDIT_FAULT_POINT kills the process (crash tests). */
@@ -186,6 +204,52 @@ class EnvironmentVariables {
   @IsOptional()
   @IsString()
   CORS_ORIGINS?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  RATE_LIMIT_IP = 60;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  RATE_LIMIT_USER = 600;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  RATE_LIMIT_TENANT = 3000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  RATE_LIMIT_EXPORT = 10;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  RATE_LIMIT_AUDIT = 120;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(10_000_000)
+  RATE_LIMIT_MEMORY_KEYS = 50_000;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/[^\s/]+(\/\d{0,2})?$/, { message: 'REDIS_URL: must be a redis:// or rediss:// URL (redis://[user:password@]host[:port][/db])' })
+  REDIS_URL?: string;
 }
 
 /** Thrown when the environment is unusable; lists every problem at once. */
@@ -286,6 +350,16 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       accessLog: env.AUDIT_ACCESS_LOG !== 'off',
       changeLog: env.AUDIT_CHANGE_LOG !== 'off',
       ...(env.AUDIT_FAULT_POINT === undefined ? {} : { faultPoint: env.AUDIT_FAULT_POINT }),
+    },
+    rateLimit: {
+      windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+      ip: env.RATE_LIMIT_IP,
+      user: env.RATE_LIMIT_USER,
+      tenant: env.RATE_LIMIT_TENANT,
+      export: env.RATE_LIMIT_EXPORT,
+      audit: env.RATE_LIMIT_AUDIT,
+      memoryMaxKeys: env.RATE_LIMIT_MEMORY_KEYS,
+      ...(env.REDIS_URL === undefined ? {} : { redisUrl: env.REDIS_URL }),
     },
     jobs: {
       leadExpiry: {

@@ -7,6 +7,15 @@ import { createRootLogger } from '#src/kernel/logging/logger';
 import { DevIssuer, DevIssuerServer } from '../../tools/dev-issuer/dev-issuer.ts';
 import { testDatabaseUri } from './database';
 
+/** Rate limits so high no test meets them; rate-limit specs lower the ones they test. */
+export const UNLIMITED_RATES: Record<string, string> = {
+  RATE_LIMIT_IP: '1000000000',
+  RATE_LIMIT_USER: '1000000000',
+  RATE_LIMIT_TENANT: '1000000000',
+  RATE_LIMIT_EXPORT: '1000000000',
+  RATE_LIMIT_AUDIT: '1000000000',
+};
+
 export interface TestApp {
   readonly app: NestExpressApplication;
   /** http://127.0.0.1:PORT — the app listens on a real socket. */
@@ -35,6 +44,8 @@ export async function startTestApp({ label, env = {}, extraImports }: TestAppOpt
     NODE_ENV: 'test',
     MONGODB_URI: testDatabaseUri(label),
     AUTH_ISSUER_URL: issuerServer.url,
+    // Tests make many requests from one address: limits out of the way unless a spec sets its own.
+    ...UNLIMITED_RATES,
     ...env,
   });
   const logs: Record<string, unknown>[] = [];

@@ -111,6 +111,12 @@ async function main(): Promise<void> {
     MONGODB_URI: mongodbUri,
     AUTH_ISSUER_URL: issuerServer.url,
     LOG_LEVEL: 'warn',
+    // The benchmark measures throughput from one address and one user: no rate limit may cut in.
+    RATE_LIMIT_IP: '1000000000',
+    RATE_LIMIT_USER: '1000000000',
+    RATE_LIMIT_TENANT: '1000000000',
+    RATE_LIMIT_EXPORT: '1000000000',
+    RATE_LIMIT_AUDIT: '1000000000',
   };
   const created = await runNode(
     [join('dist', 'cli', 'main.js'), 'tenants:create', '--name', 'Bench Co', '--org-id', ORG_ID, '--admin-sub', ADMIN_SUB, '--admin-email', 'admin@bench.example'],

@@ -1,11 +1,12 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { JsonWebTokenError, NotBeforeError, TokenExpiredError } from 'jsonwebtoken';
 import type { AppConfig } from '#src/config/app-config';
 import { APP_CONFIG } from '#src/config/config.module';
 import { RequestContext } from '../context/request-context';
+import { RateLimiter } from '../rate-limit/rate-limiter';
 import { DomainError } from '../errors/domain-error';
 import { buildAbility } from './access-policy';
 import { AccessRules, MembershipDirectory, TenantDirectory } from './identity-ports';
@@ -52,6 +53,7 @@ export class AccessGuard extends AuthGuard('jwt') {
     private readonly memberships: MembershipDirectory,
     private readonly accessRules: AccessRules,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly rateLimiter: RateLimiter,
   ) {
     super();
   }
@@ -66,17 +68,26 @@ export class AccessGuard extends AuthGuard('jwt') {
     this.context.bindIp(req.ip);
     if (access.kind === 'public') return true;
 
-    const header = req.headers.authorization;
-    if (header !== undefined && Buffer.byteLength(header) > MAX_AUTHORIZATION_HEADER_BYTES) {
-      throw unauthenticated('authorization_header_too_large');
+    const res = execution.switchToHttp().getResponse<Response>();
+    try {
+      const header = req.headers.authorization;
+      if (header !== undefined && Buffer.byteLength(header) > MAX_AUTHORIZATION_HEADER_BYTES) {
+        throw unauthenticated('authorization_header_too_large');
+      }
+      // A webhook sender: its shared secret or nothing (no token, no tenant, no membership).
+      if (access.kind === 'machine-secret') {
+        this.verifyMachineSecret(access.name, req);
+        this.rateLimiter.settled(req);
+        return true;
+      }
+      await super.canActivate(execution);
+      await this.bindIdentity(req.user as VerifiedToken);
+    } catch (error) {
+      // Refused credentials count against the client IP's limit (rate-limiter.ts).
+      await this.rateLimiter.noteFailedAuthentication(req, res, error);
+      throw error;
     }
-    // A webhook sender: its shared secret or nothing (no token, no tenant, no membership).
-    if (access.kind === 'machine-secret') {
-      this.verifyMachineSecret(access.name, req);
-      return true;
-    }
-    await super.canActivate(execution);
-    await this.bindIdentity(req.user as VerifiedToken);
+    await this.rateLimiter.admitAuthenticated(req, res, this.context.requireActor().sub, this.context.requireTenantId('rate limits'));
     const permissions = await this.bindAccess();
     if (access.kind === 'permission') await this.authorize(access.permission, permissions);
     return true;

@@ -4,6 +4,7 @@ import { MACHINE_SECRETS } from '../auth/machine-secrets';
 import { BEARER_SCHEME } from '../auth/route-access.decorators';
 import { readBuildInfo } from '../health/build-info';
 import { documentIdempotencyKey } from '../idempotency/idempotency.openapi';
+import { documentRateLimits } from '../rate-limit/rate-limit.openapi';
 
 export const OPENAPI_JSON_PATH = 'openapi.json';
 export const SWAGGER_UI_PATH = 'docs';
@@ -35,6 +36,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config);
   documentIdempotencyKey(document, BEARER_SCHEME);
+  documentRateLimits(document);
   // Relative server: the document is served by, and describes, the deployment it came from.
   document.servers = [{ url: '/', description: 'This deployment (local, staging or production)', 'x-internal': false } as never];
   return document;
