@@ -49,6 +49,8 @@ export interface AppConfig {
     readonly accessLog: boolean;
     readonly changeLog: boolean;
   };
+  /** Shape bounds on every parsed JSON body (src/kernel/http/json-body-shape.ts). */
+  readonly jsonBody: { readonly maxDepth: number; readonly maxArrayItems: number };
   readonly jobs: {
     /** The lead expiry job (docs in src/modules/leads/README.md): on except under NODE_ENV=test, unless LEAD_EXPIRY_JOB says. */
     readonly leadExpiry: { readonly enabled: boolean; readonly intervalSeconds: number };
@@ -165,6 +167,18 @@ class EnvironmentVariables {
   @Min(1)
   @Max(86_400)
   LEAD_EXPIRY_INTERVAL_SECONDS = 3600;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(100)
+  JSON_MAX_DEPTH = 20;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  JSON_MAX_ARRAY_ITEMS = 1000;
 }
 
 /** Thrown when the environment is unusable; lists every problem at once. */
@@ -257,6 +271,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       changeLog: env.AUDIT_CHANGE_LOG !== 'off',
       ...(env.AUDIT_FAULT_POINT === undefined ? {} : { faultPoint: env.AUDIT_FAULT_POINT }),
     },
+    jsonBody: { maxDepth: env.JSON_MAX_DEPTH, maxArrayItems: env.JSON_MAX_ARRAY_ITEMS },
     jobs: {
       leadExpiry: {
         enabled: env.LEAD_EXPIRY_JOB === undefined ? env.NODE_ENV !== 'test' : env.LEAD_EXPIRY_JOB === 'on',
