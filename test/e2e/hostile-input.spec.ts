@@ -2,6 +2,7 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { AuditRelay } from '#src/kernel/audit/audit-relay';
 import { AuditWriter } from '#src/kernel/audit/audit-writer';
+import { RequestContext } from '#src/kernel/context/request-context';
 import { ROUTE_TABLE, RouteTableRef } from '#src/kernel/errors/problem-details.filter';
 import { aTenant, TenantFixture } from '../factories/tenants';
 import { startTestApp, TestApp } from '../utils/test-app';
@@ -210,6 +211,22 @@ describe('hostile input', () => {
       ['/v1/opportunities?stage=%7B%22%24ne%22%3A1%7D', 'validation_failed'],
     ])('whitelists sort and filter fields: %s is 400', async (path, code) => {
       expectProblem(await raw('GET', path), 400, code);
+    });
+  });
+
+  describe('the database connection sanitizes filters', () => {
+    it('compares an operator object that reached a filter as a value, instead of running it', async () => {
+      const connection = t.app.get<Connection>(getConnectionToken());
+      const Partner = Object.values(connection.models).find((m) => m.schema.path('name') && m.schema.path('website'))!;
+      const hostile = JSON.parse('{"$ne":"nobody"}') as unknown;
+      const all = await connection.db!.collection(Partner.collection.collectionName).countDocuments({ tenantId: a.tenant.id });
+      expect(all).toBeGreaterThan(0);
+      // Unsanitized, {$ne: 'nobody'} would match every partner; sanitized it is an $eq operand,
+      // which a string path cannot even cast: the query fails rather than match anything.
+      const inTenant = <T>(fn: () => Promise<T>) => t.app.get(RequestContext).runInTenant(a.tenant.id, 'test:probe', fn);
+      await expect(inTenant(() => Partner.find({ name: hostile }).lean().exec())).rejects.toThrow(/Cast to string failed/);
+      expect(await inTenant(() => Partner.find({ name: { $eq: 'Acme Channel' } }).lean().exec())).toHaveLength(1);
+      await expect(inTenant(() => Partner.find({ $where: 'true' } as never).lean().exec())).rejects.toThrow(/not allowed/);
     });
   });
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { isValidObjectId, Model } from 'mongoose';
+import { isValidObjectId, Model, trusted } from 'mongoose';
 import { isDuplicateKeyError } from '#src/kernel/database/database-errors';
 import type { PageRequest } from '#src/kernel/http/pagination';
 import { Membership, MembershipChange, MembershipRepository, NewMembership, PENDING_SUB_PREFIX, pendingSubFor } from '../domain/membership';
@@ -86,7 +86,7 @@ export class MongooseMembershipRepository extends MembershipRepository {
   }
 
   async list({ afterId, limit }: PageRequest): Promise<Membership[]> {
-    const filter = afterId ? { _id: { $gt: afterId } } : {};
+    const filter = afterId ? { _id: trusted({ $gt: afterId }) } : {};
     return (await this.memberships.find(filter).sort({ _id: 1 }).limit(limit + 1).lean()).map(toMembership);
   }
 }
