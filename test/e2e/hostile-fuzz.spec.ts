@@ -8,12 +8,14 @@ import { startTestApp, TestApp } from '../utils/test-app';
 // route. Whatever arrives, the answer is never a 5xx, and every 4xx is problem+json.
 // Runs are bounded (FUZZ_RUNS, default 150 per property) and seeded: FC_SEED (and FC_PATH, as
 // fast-check prints them on failure) replays a failing run exactly; without FC_SEED each run
-// explores new inputs.
+// explores new inputs. FUZZ_SLOW_MS=n prints every request slower than n ms.
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 const NUM_RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 const SEED = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
 const PATH = process.env.FC_PATH;
+// A request that hangs is a failure too (the shrunk case is reported), not a jest timeout.
+const REQUEST_TIMEOUT_MS = 10_000;
 
 const FIELD_NAMES = [
   'name', 'website', 'domain', 'tier', 'status', 'region', 'primaryContact', 'ownerId', 'partnerId',
@@ -114,13 +116,16 @@ describe('hostile input, fuzzed', () => {
   }
 
   async function expectSane(method: string, url: string, body?: string): Promise<void> {
+    const started = Date.now();
     const res = await fetch(url, {
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body,
     });
     const text = await res.text();
     const where = `${method} ${url} ${body ?? ''}`.slice(0, 500);
+    if (process.env.FUZZ_SLOW_MS && Date.now() - started > Number(process.env.FUZZ_SLOW_MS)) process.stderr.write(`slow ${Date.now() - started} ms: ${where}\n`);
     if (res.status >= 500) throw new Error(`${res.status} for ${where}: ${text.slice(0, 300)}`);
     if (res.status >= 400) {
       if (res.headers.get('content-type') !== PROBLEM_TYPE) throw new Error(`${res.status} without problem+json for ${where}`);
