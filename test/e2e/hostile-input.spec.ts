@@ -312,6 +312,15 @@ describe('hostile input', () => {
       expect(await snapshot()).toBe(before);
     });
 
+    it('answers the upper-case or 12-character spelling of an existing id with 404: an id is its 24 lower-case hex digits', async () => {
+      const existing: Record<string, string> = { members: a.admin.id, partners: partnerId, leads: leadId, opportunities: opportunityId };
+      for (const [resource, id] of Object.entries(existing)) {
+        expect((await raw('GET', `/v1/${resource}/${id}`)).status).toBe(200);
+        expectProblem(await raw('GET', `/v1/${resource}/${id.toUpperCase()}`), 404, 'not_found');
+        expectProblem(await raw('GET', `/v1/${resource}/${encodeURIComponent(Buffer.from(id, 'hex').toString('latin1'))}`), 404, 'not_found');
+      }
+    });
+
     it('answers an id that is not valid percent-encoding with 400, on every :id route', async () => {
       for (const path of ['/v1/partners/%E0%A4%A', '/v1/leads/%E0%A4%A/approve', '/v1/audit-events/%ZZ']) {
         expectProblem(await raw(path.endsWith('approve') ? 'POST' : 'GET', path, path.endsWith('approve') ? '{}' : undefined), 400);
