@@ -230,6 +230,45 @@ describe('hostile input', () => {
     });
   });
 
+  describe('cursors and headers', () => {
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+    const ID = 'ffffffffffffffffffffffff';
+
+    it.each([
+      ['/v1/partners', { after: { $gt: '' } }],
+      ['/v1/partners', { after: ['a'] }],
+      ['/v1/partners', { after: '../x' }],
+      ['/v1/members', { after: { $ne: null } }],
+      ['/v1/leads', { s: '-createdAt', v: { $gt: 0 }, i: ID }],
+      ['/v1/leads', { s: '-createdAt', v: Number.MAX_SAFE_INTEGER, i: ID }],
+      ['/v1/leads', { s: '-createdAt', v: -Number.MAX_SAFE_INTEGER, i: ID }],
+      ['/v1/leads', { s: '-createdAt', v: 1, i: { $ne: null } }],
+      ['/v1/leads?sort=companyName', { s: 'companyName', v: { $regex: '.*' }, i: ID }],
+      ['/v1/opportunities', { s: '-createdAt', v: '2026-01-01', i: ID }],
+      ['/v1/audit-events', { before: { $gt: 0 } }],
+      ['/v1/audit-events', { s: 1e308 }],
+    ])('refuses a forged cursor on %s (%j) with 400', async (path, cursor) => {
+      const r = await raw('GET', `${path}${path.includes('?') ? '&' : '?'}cursor=${b64(cursor)}`);
+      expectProblem(r, 400, 'validation_failed');
+    });
+
+    it.each([
+      ['garbage', 'garbage'],
+      ['a list with an operator', '"1" , {"$ne":1}'],
+      ['a huge revision', '"99999999999999999999"'],
+      ['a negative revision', '"-1"'],
+      ['an exponent', '"1e3"'],
+      ['5000 digits', `"${'9'.repeat(5000)}"`],
+      ['a Latin-1 byte', '\u00ff'],
+    ])('answers a hostile If-Match (%s) with 412 or 400, never 5xx, and changes nothing', async (_label, ifMatch) => {
+      const before = await snapshot();
+      const r = await raw('PATCH', `/v1/partners/${partnerId}`, '{"region":"X"}', { 'if-match': ifMatch });
+      expect([400, 412]).toContain(r.status);
+      expect(r.type).toBe(PROBLEM_TYPE);
+      expect(await snapshot()).toBe(before);
+    });
+  });
+
   describe('search is a literal prefix', () => {
     beforeAll(async () => {
       for (const name of ['a.b Literal', 'axb Other', '(a+)+$ Parens', '[bracket', 'Ünïcode Straße', 'café Composed', 'Zeta 😀 Emoji']) {
