@@ -40,11 +40,18 @@ const nastyString = fc.oneof(
   ),
 );
 
+// Text right at the bounds, in units that count differently: astral emoji (2 UTF-16 units),
+// decomposed letters (NFC shrinks them), variation selectors, plain ASCII.
+const boundaryText = fc
+  .tuple(fc.constantFrom(64, 120, 200, 201, 256, 4000), fc.constantFrom('😀', 'e\u0301', 'é', 'a\uFE0F', 'a', 'İ', 'ß'), fc.constantFrom('', '', '.example', '@x.example'))
+  .map(([n, unit, suffix]) => Array.from({ length: n }, () => unit).join('') + suffix);
+
 const leaf: fc.Arbitrary<unknown> = fc.oneof(
-  nastyString,
-  fc.integer(),
-  fc.double(),
-  fc.constantFrom(0, -1, 1e21, Number.MAX_SAFE_INTEGER, 2 ** 53 + 1, 1.005, 100.001, null, true, false),
+  { weight: 2, arbitrary: nastyString },
+  { weight: 3, arbitrary: boundaryText },
+  { weight: 1, arbitrary: fc.integer() },
+  { weight: 1, arbitrary: fc.double() },
+  { weight: 1, arbitrary: fc.constantFrom(0, -1, 1e21, Number.MAX_SAFE_INTEGER, 2 ** 53 + 1, 1.005, 100.001, null, true, false) },
 );
 
 const fieldName = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...FIELD_NAMES) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) });
@@ -62,14 +69,28 @@ const jsonText: fc.Arbitrary<string> = fc.letrec<{ value: string; object: string
     .map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
 })).object;
 
-/** A valid body for the route, with some fields replaced, removed or added: reaches deeper than noise. */
-function nearValid(base: Record<string, unknown>): fc.Arbitrary<string> {
+/**
+ * A valid body for the route (made unique by a salt, so creates do not just conflict with each
+ * other) with some of its fields replaced by hostile values, rarely one removed or one added:
+ * reaches the database far more often than noise does.
+ */
+function nearValid(base: (salt: number) => Record<string, unknown>): fc.Arbitrary<string> {
+  const keys = Object.keys(base(0));
   return fc
-    .tuple(fc.dictionary(fieldName, leaf, { maxKeys: 3 }), fc.subarray(Object.keys(base)))
-    .map(([changes, dropped]) => {
-      const body: Record<string, unknown> = { ...base };
-      for (const key of dropped) delete body[key];
-      return JSON.stringify({ ...body, ...changes });
+    .tuple(
+      fc.nat(),
+      fc.oneof({ weight: 3, arbitrary: fc.subarray(keys, { minLength: 1, maxLength: 1 }) }, { weight: 1, arbitrary: fc.subarray(keys, { minLength: Math.min(2, keys.length), maxLength: Math.min(2, keys.length) }) }),
+      fc.array(leaf, { minLength: 2, maxLength: 2 }),
+      // Mostly nothing dropped or added, so most bodies stay valid enough to reach the database.
+      fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...keys) }),
+      fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.tuple(fieldName, leaf) }),
+    )
+    .map(([salt, replaced, values, dropped, added]) => {
+      const body = base(salt);
+      replaced.forEach((key, i) => (body[key] = values[i]));
+      if (dropped !== null) delete body[dropped];
+      if (added !== null) body[added[0]] = added[1];
+      return JSON.stringify(body);
     });
 }
 
@@ -77,7 +98,7 @@ describe('hostile input, fuzzed', () => {
   let t: TestApp;
   let token: string;
   const ids: Record<string, string> = {};
-  let validBodies: Record<string, Record<string, unknown>>;
+  let validBodies: Record<string, (salt: number) => Record<string, unknown>>;
 
   beforeAll(async () => {
     t = await startTestApp({ label: 'hostile-fuzz' });
@@ -90,20 +111,27 @@ describe('hostile input, fuzzed', () => {
     };
     ids.partners = await post('/v1/partners', { name: 'Fuzz Channel', domain: 'fuzz-channel.example' });
     validBodies = {
-      partners: { name: 'Acme', website: 'https://acme.example', domain: 'acme.example', region: 'EMEA', primaryContact: { name: 'Ana', email: 'ana@acme.example' } },
-      leads: {
+      partners: (salt) => ({
+        name: 'Acme',
+        website: 'https://acme.example',
+        domain: `acme-${salt}.example`,
+        region: 'EMEA',
+        primaryContact: { name: 'Ana', email: 'ana@acme.example' },
+      }),
+      leads: (salt) => ({
         partnerId: ids.partners,
         companyName: 'Globex',
-        companyDomain: 'globex.example',
-        contact: { name: 'Pat', email: 'pat@globex.example', title: 'CTO' },
+        companyDomain: `globex-${salt}.example`,
+        contact: { name: 'Pat', email: `pat@globex-${salt}.example`, title: 'CTO' },
         valueMinor: 100,
         currency: 'EUR',
         notes: 'n',
-      },
-      opportunities: { partnerId: ids.partners, name: 'Deal', amountMinor: 100, currency: 'EUR' },
+      }),
+      opportunities: () => ({ partnerId: ids.partners, name: 'Deal', amountMinor: 100, currency: 'EUR' }),
     };
-    ids.leads = await post('/v1/leads', validBodies.leads);
-    ids.opportunities = await post('/v1/opportunities', validBodies.opportunities);
+    ids.leads = await post('/v1/leads', validBodies.leads(-1));
+    ids.opportunities = await post('/v1/opportunities', validBodies.opportunities(-1));
+    ids.member = await post('/v1/members', { sub: 'auth0|fuzz-staff', role: 'Staff' });
   });
   afterAll(() => t.close());
 
@@ -141,7 +169,11 @@ describe('hostile input, fuzzed', () => {
       const mutating = routes((path, method) => ['POST', 'PATCH', 'PUT'].includes(method) && path.startsWith(`/v1/${resource}`));
       expect(mutating.length).toBeGreaterThan(0);
       const route = fc.constantFrom(...mutating);
-      const body = fc.oneof(jsonText, nearValid(validBodies[resource]), fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)));
+      const body = fc.oneof(
+        { weight: 1, arbitrary: jsonText },
+        { weight: 4, arbitrary: nearValid(validBodies[resource]) },
+        { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
+      );
       await fc.assert(
         fc.asyncProperty(route, body, async ({ path, method }, text) => {
           await expectSane(method, `${t.baseUrl}${path.replace(/:id/g, ids[resource])}`, text);
@@ -149,6 +181,26 @@ describe('hostile input, fuzzed', () => {
         params,
       );
     });
+  });
+
+  it('answers any JSON body on the members, roles and tenant settings routes without a 5xx, and every 4xx as problem+json', async () => {
+    const mutating = routes((path, method) => ['POST', 'PATCH', 'PUT'].includes(method) && /^\/v1\/(members|roles|tenant)\b/.test(path));
+    expect(mutating.length).toBeGreaterThanOrEqual(4);
+    const base: Record<string, (salt: number) => Record<string, unknown>> = {
+      members: (salt) => ({ sub: `auth0|fuzz-${salt}`, role: 'Staff', email: `fuzz-${salt}@fuzz.example` }),
+      roles: () => ({ grants: ['leads:read', 'partners:read'] }),
+      tenant: () => ({ requireMfaForAdminActions: false, registrationProtectionDays: 90 }),
+    };
+    const request = fc
+      .constantFrom(...mutating)
+      .chain((route) => fc.tuple(fc.constant(route), fc.oneof({ weight: 1, arbitrary: jsonText }, { weight: 3, arbitrary: nearValid(base[route.path.split('/')[2]]) })));
+    await fc.assert(
+      fc.asyncProperty(request, async ([{ path, method }, text]) => {
+        // A Staff member of its own (never the only Admin), and a role whose grants may change.
+        await expectSane(method, `${t.baseUrl}${path.replace(':id', ids.member).replace(':role', 'Agent')}`, text);
+      }),
+      params,
+    );
   });
 
   it('answers any query string on every list route without a 5xx, and every 4xx as problem+json', async () => {
