@@ -174,6 +174,49 @@ describe('hostile input', () => {
     // Under the 'simple' query parser `a[b]=c` is a parameter named `a[b]`: unknown, so refused. A
     // list's DTO refuses unknown names as validation_failed, other routes as unknown_query_parameter.
     it.each([
+      ['leads', 'POST', { status: 'approved' }],
+      ['leads', 'PATCH', { status: 'approved' }],
+      ['leads', 'PATCH', { statusHistory: [] }],
+      ['leads', 'PATCH', { conflictsWith: ['ffffffffffffffffffffffff'] }],
+      ['leads', 'PATCH', { registrationKeys: [] }],
+      ['leads', 'PATCH', { approvedAt: '2000-01-01T00:00:00Z' }],
+      ['leads', 'PATCH', { convertedOpportunityId: 'ffffffffffffffffffffffff' }],
+      ['leads', 'PATCH', { companyNameKey: 'a' }],
+      ['leads', 'PATCH', { commissionBasisPoints: 10_000 }],
+      ['leads', 'PATCH', { partnerId: 'ffffffffffffffffffffffff' }],
+      ['opportunities', 'PATCH', { stageHistory: [] }],
+      ['opportunities', 'PATCH', { leadId: 'ffffffffffffffffffffffff' }],
+      ['opportunities', 'PATCH', { leadKey: 'lead:x' }],
+      ['opportunities', 'PATCH', { nameKey: 'a' }],
+      ['opportunities', 'PATCH', { expectedCloseKey: 'a' }],
+      ['opportunities', 'PATCH', { partnerId: 'ffffffffffffffffffffffff' }],
+      ['partners', 'PATCH', { nameKey: 'a' }],
+    ])('refuses the server-owned field of %s in a %s body (%j) with 400, changing nothing', async (resource, method, extra) => {
+      const before = await snapshot();
+      const path = method === 'POST' ? `/v1/${resource}` : `/v1/${resource}/${{ partners: partnerId, leads: leadId, opportunities: opportunityId }[resource]}`;
+      const body =
+        method === 'POST'
+          ? { partnerId, companyName: 'Mass', companyDomain: 'mass-assign.example', contact: { name: 'M', email: 'm@mass-assign.example' }, valueMinor: 1, currency: 'EUR', ...extra }
+          : extra;
+      expectProblem(await send(method, path, body), 400, 'validation_failed');
+      expect(await snapshot()).toBe(before);
+    });
+
+    // OWASP NoSQL injection strings are only text: stored and read back exactly, matched literally.
+    it.each([`'; return true; var x='`, `' || 1==1//`, `{"$gt": ""}`, `true, $where: '1 == 1'`, `db.dropDatabase()`, `<script>alert(1)</script>`, String.raw`text \u0000`])(
+      'stores the injection string %j as literal text, harmlessly',
+      async (text) => {
+        const created = await send('POST', '/v1/partners', { name: text, region: text });
+        expect(created.status).toBe(201);
+        expect(created.body).toMatchObject({ name: text, region: text });
+        const listed = await raw('GET', `/v1/partners?q=${encodeURIComponent(text)}`);
+        expect(listed.status).toBe(200);
+        expect((listed.body.data as { id: string }[]).map((p) => p.id)).toContain(created.body.id);
+        expect((listed.body.data as { name: string }[]).every((p) => p.name.toLowerCase().startsWith(text.toLowerCase()))).toBe(true);
+      },
+    );
+
+    it.each([
       ['/v1/partners?status[$ne]=x', 'validation_failed'],
       ['/v1/partners?status[]=active', 'validation_failed'],
       ['/v1/partners?status=active&status=prospect', 'validation_failed'],
