@@ -128,6 +128,12 @@ describe('text bounds and characters', () => {
     expect(await run(Body, 'body', { name: 'ok', ownerId: '😀'.repeat(257) })).toEqual([{ field: '/ownerId', message: 'ownerId must be shorter than or equal to 256 characters' }]);
   });
 
+  it('stores domains and email addresses in NFC too, so one address has one spelling', async () => {
+    expect(await run(Body, 'body', { name: 'ok', email: 'Jose\u0301@x.co', domain: 'cafe\u0301.example' })).toEqual(
+      expect.objectContaining({ email: 'jos\u00e9@x.co', domain: 'caf\u00e9.example' }),
+    );
+  });
+
   it.each(['a\u202Eb', 'a\u202Ab', 'a\u2066b', 'a\u2069b', 'a\u200Bb', 'a\u2060b', 'a\uFEFFb', 'a\uD800b', 'a\uDC00'])('refuses %j in one-line text', async (name) => {
     expect(await run(Body, 'body', { name })).toEqual([{ field: '/name', message: 'name must not contain control characters, bidirectional controls or invisible characters' }]);
   });
