@@ -23,6 +23,8 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export interface AppConfig {
   readonly nodeEnv: NodeEnv;
   readonly port: number;
+  /** Bounds on every parsed JSON body (src/kernel/http/json-body-shape.ts, docs/security.md "Hostile input"). */
+  readonly jsonBody: { readonly maxDepth: number; readonly maxArrayItems: number };
   readonly mongodbUri: string;
   readonly auth: {
     readonly issuerUrl: string;
@@ -49,8 +51,6 @@ export interface AppConfig {
     readonly accessLog: boolean;
     readonly changeLog: boolean;
   };
-  /** Shape bounds on every parsed JSON body (src/kernel/http/json-body-shape.ts). */
-  readonly jsonBody: { readonly maxDepth: number; readonly maxArrayItems: number };
   readonly jobs: {
     /** The lead expiry job (docs in src/modules/leads/README.md): on except under NODE_ENV=test, unless LEAD_EXPIRY_JOB says. */
     readonly leadExpiry: { readonly enabled: boolean; readonly intervalSeconds: number };
@@ -80,6 +80,18 @@ class EnvironmentVariables {
   @Min(0)
   @Max(65535)
   PORT = 3000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(100)
+  JSON_MAX_DEPTH = 20;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  JSON_MAX_ARRAY_ITEMS = 1000;
 
   @IsOptional()
   @IsString()
@@ -167,18 +179,6 @@ class EnvironmentVariables {
   @Min(1)
   @Max(86_400)
   LEAD_EXPIRY_INTERVAL_SECONDS = 3600;
-
-  @Type(() => Number)
-  @IsInt()
-  @Min(2)
-  @Max(100)
-  JSON_MAX_DEPTH = 20;
-
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
-  JSON_MAX_ARRAY_ITEMS = 1000;
 }
 
 /** Thrown when the environment is unusable; lists every problem at once. */
@@ -250,6 +250,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
   return {
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
+    jsonBody: { maxDepth: env.JSON_MAX_DEPTH, maxArrayItems: env.JSON_MAX_ARRAY_ITEMS },
     mongodbUri: env.MONGODB_URI ?? DEV_MONGODB_URI,
     auth: {
       issuerUrl,
@@ -271,7 +272,6 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
       changeLog: env.AUDIT_CHANGE_LOG !== 'off',
       ...(env.AUDIT_FAULT_POINT === undefined ? {} : { faultPoint: env.AUDIT_FAULT_POINT }),
     },
-    jsonBody: { maxDepth: env.JSON_MAX_DEPTH, maxArrayItems: env.JSON_MAX_ARRAY_ITEMS },
     jobs: {
       leadExpiry: {
         enabled: env.LEAD_EXPIRY_JOB === undefined ? env.NODE_ENV !== 'test' : env.LEAD_EXPIRY_JOB === 'on',
