@@ -78,7 +78,7 @@ export function configureApp(app: NestExpressApplication, logger: Logger): void 
   app.use(createRateLimitMiddleware(app.get(RateLimiter)));
   // The Auth0 log stream reads its own body (1 MB, JSON lines); the JSON parser then skips it.
   app.use(`/${API_PREFIX}/${AUTH0_LOG_STREAM_ROUTE}`, createLogStreamBodyMiddleware(app.get<AppConfig>(APP_CONFIG).auth0LogStreamToken));
-  app.use(createJsonBodyMiddleware());
+  app.use(createJsonBodyMiddleware(app.get<AppConfig>(APP_CONFIG).jsonBody));
   app.setGlobalPrefix(API_PREFIX, { exclude: UNVERSIONED_ROUTES });
   app.enableShutdownHooks();
   mountOpenApi(app);

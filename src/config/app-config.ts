@@ -24,6 +24,8 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export interface AppConfig {
   readonly nodeEnv: NodeEnv;
   readonly port: number;
+  /** Bounds on every parsed JSON body (src/kernel/http/json-body-shape.ts, docs/security.md "Hostile input"). */
+  readonly jsonBody: { readonly maxDepth: number; readonly maxArrayItems: number };
   readonly mongodbUri: string;
   readonly auth: {
     readonly issuerUrl: string;
@@ -101,6 +103,18 @@ class EnvironmentVariables {
   @Min(0)
   @Max(65535)
   PORT = 3000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(100)
+  JSON_MAX_DEPTH = 20;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  JSON_MAX_ARRAY_ITEMS = 1000;
 
   @IsOptional()
   @IsString()
@@ -327,6 +341,7 @@ export function loadConfig(raw: Record<string, string | undefined>): AppConfig {
   return {
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
+    jsonBody: { maxDepth: env.JSON_MAX_DEPTH, maxArrayItems: env.JSON_MAX_ARRAY_ITEMS },
     mongodbUri: env.MONGODB_URI ?? DEV_MONGODB_URI,
     auth: {
       issuerUrl,

@@ -63,7 +63,8 @@ describe('list query builders on the real database', () => {
   let Rows: Model<Row>;
 
   beforeAll(async () => {
-    connection = await mongoose.createConnection(testDatabaseUri('list_queries'), { serverSelectionTimeoutMS: 10_000 }).asPromise();
+    // As the app connects: filters sanitized, so the builders' operators must be marked trusted.
+    connection = await mongoose.createConnection(testDatabaseUri('list_queries'), { serverSelectionTimeoutMS: 10_000, sanitizeFilter: true }).asPromise();
     Rows = connection.model<Row>('Row', rowSchema);
     await Rows.insertMany(ROWS);
   });

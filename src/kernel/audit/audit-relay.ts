@@ -1,6 +1,6 @@
 import { Inject, Injectable, BeforeApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, trusted } from 'mongoose';
 import type { Logger } from 'pino';
 import type { AppConfig } from '#src/config/app-config';
 import { APP_CONFIG } from '#src/config/config.module';
@@ -142,7 +142,7 @@ export class AuditRelay implements OnModuleInit, BeforeApplicationShutdown {
     const rows = await this.context.runCrossTenant(
       SWEEP_ACTOR,
       SWEEP_REASON,
-      async () => this.outbox.find({ createdAt: { $lt: before } }).sort({ createdAt: 1 }).limit(SWEEP_BATCH).lean<OutboxRow[]>(),
+      async () => this.outbox.find({ createdAt: trusted({ $lt: before }) }).sort({ createdAt: 1 }).limit(SWEEP_BATCH).lean<OutboxRow[]>(),
       { routine: true },
     );
     const byStream = new Map<string, OutboxRow[]>();
@@ -178,7 +178,7 @@ export class AuditRelay implements OnModuleInit, BeforeApplicationShutdown {
   private async remove(stream: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.context.runInTenant(stream, 'audit:relay', async () => {
-      await this.outbox.deleteMany({ _id: { $in: [...ids] } });
+      await this.outbox.deleteMany({ _id: trusted({ $in: [...ids] }) });
     });
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, trusted } from 'mongoose';
 import type { Logger } from 'pino';
 import type { AppConfig } from '#src/config/app-config';
 import { APP_CONFIG } from '#src/config/config.module';
@@ -94,7 +94,7 @@ export class AuditRetention implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async applyTo(stream: string, cutoff: string, now: Date): Promise<number> {
-    const firstKept = await this.events.findOne({ time: { $gte: cutoff } }, { seq: 1 }).sort({ seq: 1 }).lean();
+    const firstKept = await this.events.findOne({ time: trusted({ $gte: cutoff }) }, { seq: 1 }).sort({ seq: 1 }).lean();
     if (!firstKept) return 0; // everything is old, but the newest events stay: retention never empties a stream
     const k = firstKept.seq - 1;
     const floor = (await this.hints.findOne({ _id: `${stream}:floor` }).lean())?.seq ?? 0;
@@ -105,7 +105,7 @@ export class AuditRetention implements OnApplicationBootstrap, OnApplicationShut
       await this.writer.recordSystem(stream, checkpointDraft({ tenantId: stream, removedThroughSeq: k, anchorHash: anchor.hash, time: now.toISOString() }, this.keys.signing));
     }
     await this.hints.updateOne({ _id: { $eq: `${stream}:floor` } }, { $max: { seq: k } }, { upsert: true });
-    await this.events.deleteMany({ seq: { $lte: k } }).setOptions({ [RETENTION_DELETE_OPTION]: true });
+    await this.events.deleteMany({ seq: trusted({ $lte: k }) }).setOptions({ [RETENTION_DELETE_OPTION]: true });
     this.logger.info({ job: RETENTION_ACTOR, stream, removedThroughSeq: k }, 'audit events past retention removed');
     return k;
   }

@@ -27,6 +27,11 @@ export const SERVER_SELECTION_TIMEOUT_MS = 2_000;
         maxPoolSize: 50,
         retryAttempts: config.nodeEnv === 'test' ? 0 : 5,
         retryDelay: 2_000,
+        // Defence in depth against operator injection: any filter value that is an object with a
+        // $-key is wrapped in $eq (and $where/$expr are refused), so a value that slipped past
+        // validation can only ever be compared, never run. Code-built operator conditions say so
+        // with mongoose's trusted() (filter-conditions.ts, keyset-query.ts, a few repositories).
+        sanitizeFilter: true,
         // The tenant plugin goes on the connection before any model compiles, so every
         // tenant-owned schema is scoped; there is no model it could miss.
         connectionFactory: (connection: Connection) => {

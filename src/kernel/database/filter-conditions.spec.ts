@@ -1,3 +1,4 @@
+import { trusted } from 'mongoose';
 import { escapeRegex, whereBetween, whereEquals, whereStartsWith } from './filter-conditions';
 
 describe('filter conditions', () => {
@@ -16,21 +17,24 @@ describe('filter conditions', () => {
     expect(whereStartsWith('nameKey', undefined)).toEqual({});
   });
 
-  it('compares equality with $eq', () => {
+  it('compares equality with $eq, which sanitizeFilter leaves as it is (no trusted() needed)', () => {
     expect(whereEquals('status', 'approved')).toEqual({ status: { $eq: 'approved' } });
   });
+
+  // Operators other than $eq are marked trusted(): the connection's sanitizeFilter would otherwise
+  // make them an $eq operand. toEqual compares the marker too.
 
   it('bounds a range: from inclusive, to exclusive or inclusive, either side open', () => {
     const from = new Date(1);
     const to = new Date(2);
-    expect(whereBetween('createdAt', from, to, 'exclusive')).toEqual({ createdAt: { $gte: from, $lt: to } });
-    expect(whereBetween('valueMinor', 0, 10, 'inclusive')).toEqual({ valueMinor: { $gte: 0, $lte: 10 } });
-    expect(whereBetween('valueMinor', undefined, 0, 'inclusive')).toEqual({ valueMinor: { $lte: 0 } });
-    expect(whereBetween('createdAt', from, undefined, 'exclusive')).toEqual({ createdAt: { $gte: from } });
+    expect(whereBetween('createdAt', from, to, 'exclusive')).toEqual({ createdAt: trusted({ $gte: from, $lt: to }) });
+    expect(whereBetween('valueMinor', 0, 10, 'inclusive')).toEqual({ valueMinor: trusted({ $gte: 0, $lte: 10 }) });
+    expect(whereBetween('valueMinor', undefined, 0, 'inclusive')).toEqual({ valueMinor: trusted({ $lte: 0 }) });
+    expect(whereBetween('createdAt', from, undefined, 'exclusive')).toEqual({ createdAt: trusted({ $gte: from }) });
   });
 
   it('anchors a literal prefix, case-insensitive only when asked', () => {
-    expect(whereStartsWith('nameKey', 'a.c')).toEqual({ nameKey: { $regex: '^a\\.c' } });
-    expect(whereStartsWith('name', 'Ac(', { ignoreCase: true })).toEqual({ name: { $regex: '^Ac\\(', $options: 'i' } });
+    expect(whereStartsWith('nameKey', 'a.c')).toEqual({ nameKey: trusted({ $regex: '^a\\.c' }) });
+    expect(whereStartsWith('name', 'Ac(', { ignoreCase: true })).toEqual({ name: trusted({ $regex: '^Ac\\(', $options: 'i' }) });
   });
 });

@@ -1,7 +1,11 @@
+import { trusted } from 'mongoose';
+
 // Building blocks for a list filter's own conditions, spread into one object:
 //   { ...NOT_DELETED, ...whereEquals('status', filter.status), ...whereBetween('createdAt', from, to, 'exclusive') }
 // Each gives nothing when the filter leaves its value out. The caller's row scope is never merged
-// into that object: it is ANDed beside it as a whole condition.
+// into that object: it is ANDed beside it as a whole condition. The connection sanitizes filters
+// (sanitizeFilter: an object with $-keys becomes an $eq operand), so operator conditions built
+// here from validated values are marked trusted(); an equality stays a plain $eq.
 
 type Condition = Record<string, unknown>;
 type Bound = Date | number;
@@ -20,10 +24,10 @@ export function whereEquals(path: string, value: string | number | Date | undefi
 export function whereBetween(path: string, from: Bound | undefined, to: Bound | undefined, upperBound: 'exclusive' | 'inclusive'): Condition {
   if (from === undefined && to === undefined) return {};
   return {
-    [path]: {
+    [path]: trusted({
       ...(from === undefined ? {} : { $gte: from }),
       ...(to === undefined ? {} : { [upperBound === 'inclusive' ? '$lte' : '$lt']: to }),
-    },
+    }),
   };
 }
 
@@ -33,5 +37,5 @@ export function whereBetween(path: string, from: Bound | undefined, to: Bound | 
  */
 export function whereStartsWith(path: string, prefix: string | undefined, options: { ignoreCase?: boolean } = {}): Condition {
   if (prefix === undefined) return {};
-  return { [path]: { $regex: `^${escapeRegex(prefix)}`, ...(options.ignoreCase ? { $options: 'i' } : {}) } };
+  return { [path]: trusted({ $regex: `^${escapeRegex(prefix)}`, ...(options.ignoreCase ? { $options: 'i' } : {}) }) };
 }

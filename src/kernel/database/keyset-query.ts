@@ -1,3 +1,4 @@
+import { trusted } from 'mongoose';
 import type { KeysetPosition, KeysetSort } from '../http/keyset-cursor';
 
 // The database half of keyset pagination (the list half is src/kernel/http/keyset-page.ts): a
@@ -16,5 +17,5 @@ export function keysetSortSpec<F extends string>(sort: KeysetSort<F>, paths: Sor
 export function keysetAfter<F extends string>(sort: KeysetSort<F>, paths: SortPaths<F>, after: KeysetPosition): Record<string, unknown> {
   const path = paths[sort.field];
   const beyond = sort.direction === 1 ? '$gt' : '$lt';
-  return { $or: [{ [path]: { [beyond]: after.value } }, { [path]: { $eq: after.value }, _id: { [beyond]: after.id } }] };
+  return { $or: [{ [path]: trusted({ [beyond]: after.value }) }, { [path]: { $eq: after.value }, _id: trusted({ [beyond]: after.id }) }] };
 }

@@ -14,7 +14,9 @@ describe('state-change records', () => {
     const Holder = mongoose.model('StateChangeSchemaSpec', new Schema({ history: { type: [history] } }));
     const at = new Date(1);
     await expect(new Holder({ history: [{ to: 'open', by: 'u1', at }, { from: 'open', to: 'closed', by: 'u1', at, reason: 'won' }] }).validate()).resolves.toBeUndefined();
-    const invalid = await new Holder({ history: [{ from: 'gone', to: 'open', by: 'someone', at, reason: 'toolong' }, { by: 'u1' }] }).validate().catch((error: unknown) => error);
+    // Bounds are code points; the stored check allows two UTF-16 units for each (an astral character).
+    await expect(new Holder({ history: [{ to: 'open', by: '😀😀😀😀😀', at, reason: '😀😀😀' }] }).validate()).resolves.toBeUndefined();
+    const invalid = await new Holder({ history: [{ from: 'gone', to: 'open', by: 'someone-else', at, reason: 'far too long' }, { by: 'u1' }] }).validate().catch((error: unknown) => error);
     expect(Object.keys((invalid as mongoose.Error.ValidationError).errors).sort()).toEqual([
       'history.0.by',
       'history.0.from',

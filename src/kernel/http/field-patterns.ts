@@ -1,13 +1,24 @@
 // What a field may hold, twice: as the OpenAPI `pattern` and as the regular expression that
 // enforces it. Each pair must name the same characters.
 
-/** One-line text: no control characters (NUL included, which the database refuses): \p{Cc} is U+0000–U+001F and U+007F–U+009F. */
-export const TEXT_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F]+$';
-export const TEXT_REGEX = /^\P{Cc}+$/u;
+/**
+ * One-line text (names, titles, regions): no control characters (\p{Cc}: U+0000–U+001F, U+007F–U+009F;
+ * NUL included, which the database refuses), no bidirectional embeddings, overrides or isolates
+ * (U+202A–U+202E, U+2066–U+2069: they make a name display as something else, "Trojan Source"), no
+ * invisible zero-width space, word joiner or byte-order mark (U+200B, U+2060, U+FEFF), and no lone
+ * surrogate (\p{Cs}: not a character; the OpenAPI pattern cannot say so). Zero-width (non-)joiners
+ * (U+200C, U+200D) stay allowed: emoji sequences and several scripts need them.
+ */
+export const TEXT_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F\\u200B\\u202A-\\u202E\\u2060\\u2066-\\u2069\\uFEFF]+$';
+export const TEXT_REGEX = /^[^\p{Cc}\p{Cs}\u200B\u202A-\u202E\u2060\u2066-\u2069\uFEFF]+$/u;
 
-/** Multi-line text (notes, reasons): like one-line text, but tabs and line breaks are allowed. */
-export const MULTILINE_TEXT_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]+$';
-export const MULTILINE_TEXT_REGEX = /^(?:[\t\n\r]|\P{Cc})+$/u;
+/**
+ * Multi-line text (notes, reasons): tabs and line breaks are allowed, and so are zero-width spaces
+ * (pasted text carries them); other controls, bidirectional embeddings, overrides and isolates, and
+ * lone surrogates are not.
+ */
+export const MULTILINE_TEXT_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]+$';
+export const MULTILINE_TEXT_REGEX = /^(?:[\t\n\r]|[^\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069])+$/u;
 
 export const PHONE_PATTERN = '^\\+?[0-9 ()-]{3,40}$';
 export const PHONE_REGEX = /^\+?[0-9 ()-]{3,40}$/;

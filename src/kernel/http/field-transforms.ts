@@ -6,7 +6,8 @@ import { normalizeText } from '../domain/text';
 /** Trimmed and in Unicode NFC, as free text is stored. */
 export const toText = ({ value }: TransformFnParams): unknown => (typeof value === 'string' ? normalizeText(value) : value);
 
-/** Trimmed and lower case (domains, email addresses). */
-export const toLowerCase = ({ value }: TransformFnParams): unknown => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+/** Trimmed, in NFC and lower case (domains, email addresses), so one address has one spelling. */
+export const toLowerCase = ({ value }: TransformFnParams): unknown => (typeof value === 'string' ? value.trim().normalize('NFC').toLowerCase() : value);
 
-export const toTrimmed = ({ value }: TransformFnParams): unknown => (typeof value === 'string' ? value.trim() : value);
+/** Trimmed and in NFC (phone numbers, URLs). */
+export const toTrimmed = ({ value }: TransformFnParams): unknown => (typeof value === 'string' ? value.trim().normalize('NFC') : value);

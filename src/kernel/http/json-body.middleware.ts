@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { json } from 'express';
 import { DomainError } from '../errors/domain-error';
 import type { ErrorCode } from '../errors/error-catalogue';
+import { DEFAULT_JSON_BODY_LIMITS, jsonBodyBoundErrors, JsonBodyLimits } from './json-body-shape';
 
 export const MAX_JSON_BODY = '100kb';
 
@@ -40,11 +41,13 @@ function isJson(req: Request): boolean {
 }
 
 /**
- * Bodies are JSON objects or arrays up to 100 kB. A body of any other type is refused with 415
+ * Bodies are JSON objects or arrays up to 100 kB, nested at most `limits.maxDepth` levels, with no
+ * array longer than `limits.maxArrayItems` (400). A body of any other type is refused with 415
  * before it is read; parse errors and oversize bodies become domain errors here, because Nest
- * would otherwise flatten them into a generic 400.
+ * would otherwise flatten them into a generic 400. (That a body is an object with plain field
+ * names is the validation pipe's check: it concerns routes that take a body.)
  */
-export function createJsonBodyMiddleware(): RequestHandler {
+export function createJsonBodyMiddleware(limits: JsonBodyLimits = DEFAULT_JSON_BODY_LIMITS): RequestHandler {
   const parse = json({ limit: MAX_JSON_BODY, strict: true, type: JSON_TYPES });
   return (req: Request, res: Response, next: NextFunction) => {
     // A route with a parser of its own, mounted before this one (the Auth0 log stream), read it
@@ -57,6 +60,13 @@ export function createJsonBodyMiddleware(): RequestHandler {
       next(new DomainError('unsupported_media_type', 'Send the request body as application/json.'));
       return;
     }
-    parse(req, res, (error?: unknown) => next(error === undefined ? undefined : fromBodyParser(error)));
+    parse(req, res, (error?: unknown) => {
+      if (error !== undefined) {
+        next(fromBodyParser(error));
+        return;
+      }
+      const errors = req.body === undefined ? [] : jsonBodyBoundErrors(req.body, limits);
+      next(errors.length === 0 ? undefined : new DomainError('validation_failed', 'The request body is nested too deeply or has too long an array.', { errors }));
+    });
   };
 }

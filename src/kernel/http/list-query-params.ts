@@ -1,8 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, TransformFnParams, Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsDate, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { isCalendarDate } from '../domain/calendar-date';
+import { CodePointLength } from './code-point-length';
 import { CURSOR_PATTERN, CURSOR_REGEX, ID_PATTERN, ID_REGEX, INSTANT_PATTERN, INSTANT_REGEX, SUB_PATTERN, SUB_REGEX, TEXT_PATTERN, TEXT_REGEX } from './field-patterns';
 import { toText } from './field-transforms';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page';
@@ -57,7 +58,7 @@ export const TokenSubjectQueryParam = (description: string, maxLength: number): 
     ApiPropertyOptional({ description, minLength: 1, maxLength, pattern: SUB_PATTERN }),
     IsOptional(),
     Matches(SUB_REGEX),
-    Length(1, maxLength),
+    CodePointLength(1, maxLength),
     IsString(),
   );
 
@@ -67,8 +68,8 @@ export const PrefixQueryParam = (description: string, maxLength: number): Proper
     ApiPropertyOptional({ description, minLength: 1, maxLength, pattern: TEXT_PATTERN }),
     IsOptional(),
     Transform(toText),
-    Matches(TEXT_REGEX, { message: '$property must not contain control characters' }),
-    Length(1, maxLength),
+    Matches(TEXT_REGEX, { message: '$property must not contain control characters, bidirectional controls or invisible characters' }),
+    CodePointLength(1, maxLength),
     IsString(),
   );
 

@@ -84,8 +84,8 @@ describe('shared request field decorators', () => {
       choice: 'c',
     });
     expect(errors).toEqual([
-      { field: '/name', message: 'name must not contain control characters' },
-      { field: '/notes', message: 'notes must not contain control characters other than tabs and line breaks' },
+      { field: '/name', message: 'name must not contain control characters, bidirectional controls or invisible characters' },
+      { field: '/notes', message: 'notes must not contain control characters other than tabs and line breaks, or bidirectional controls' },
       { field: '/domain', message: 'domain must be a domain name such as acme.example' },
       { field: '/ownerId', message: 'ownerId must be a token subject (no whitespace)' },
       { field: '/partnerId', message: 'partnerId must be a partner id (24 hex digits)' },
@@ -100,12 +100,12 @@ describe('shared request field decorators', () => {
     expect(await run(Body, 'body', {})).toEqual([
       { field: '/name', message: 'name must be a string' },
       { field: '/name', message: 'name must be longer than or equal to 1 characters' },
-      { field: '/name', message: 'name must not contain control characters' },
+      { field: '/name', message: 'name must not contain control characters, bidirectional controls or invisible characters' },
     ]);
     expect(await run(Body, 'body', { name: 'ok', notes: null })).toEqual([
       { field: '/notes', message: 'notes must be a string' },
       { field: '/notes', message: 'notes must be longer than or equal to 1 characters' },
-      { field: '/notes', message: 'notes must not contain control characters other than tabs and line breaks' },
+      { field: '/notes', message: 'notes must not contain control characters other than tabs and line breaks, or bidirectional controls' },
     ]);
     expect(await run(Body, 'body', { name: 'ok', due: null })).toEqual(expect.objectContaining({ due: null }));
   });
@@ -115,6 +115,34 @@ describe('shared request field decorators', () => {
       { field: '/email', message: 'email must be an email' },
       { field: '/email', message: 'email must be shorter than or equal to 320 characters' },
       { field: '/email', message: 'email must be a string' },
+    ]);
+  });
+});
+
+describe('text bounds and characters', () => {
+  it('bounds text in code points after NFC: an astral emoji counts 1, a variation selector counts too', async () => {
+    expect(await run(Body, 'body', { name: '😀😀😀😀😀' })).toEqual(expect.objectContaining({ name: '😀😀😀😀😀' }));
+    expect(await run(Body, 'body', { name: 'e\u0301e\u0301e\u0301e\u0301e\u0301' })).toEqual(expect.objectContaining({ name: '\u00e9'.repeat(5) }));
+    expect(await run(Body, 'body', { name: '😀😀😀😀😀😀' })).toEqual([{ field: '/name', message: 'name must be shorter than or equal to 5 characters' }]);
+    expect(await run(Body, 'body', { name: 'a\uFE0F\uFE0F\uFE0F\uFE0F\uFE0F' })).toEqual([{ field: '/name', message: 'name must be shorter than or equal to 5 characters' }]);
+    expect(await run(Body, 'body', { name: 'ok', ownerId: '😀'.repeat(257) })).toEqual([{ field: '/ownerId', message: 'ownerId must be shorter than or equal to 256 characters' }]);
+  });
+
+  it('stores domains and email addresses in NFC too, so one address has one spelling', async () => {
+    expect(await run(Body, 'body', { name: 'ok', email: 'Jose\u0301@x.co', domain: 'cafe\u0301.example' })).toEqual(
+      expect.objectContaining({ email: 'jos\u00e9@x.co', domain: 'caf\u00e9.example' }),
+    );
+  });
+
+  it.each(['a\u202Eb', 'a\u202Ab', 'a\u2066b', 'a\u2069b', 'a\u200Bb', 'a\u2060b', 'a\uFEFFb', 'a\uD800b', 'a\uDC00'])('refuses %j in one-line text', async (name) => {
+    expect(await run(Body, 'body', { name })).toEqual([{ field: '/name', message: 'name must not contain control characters, bidirectional controls or invisible characters' }]);
+  });
+
+  it('allows joiners, right-to-left scripts and marks; multi-line text also allows zero-width spaces but not bidi controls', async () => {
+    for (const name of ['👩‍💻', 'שלום', 'می‌خو', 'a\u200Eb']) expect(await run(Body, 'body', { name })).toEqual(expect.objectContaining({ name }));
+    expect(await run(Body, 'body', { name: 'ok', notes: 'a\u200Bb\nc' })).toEqual(expect.objectContaining({ notes: 'a\u200Bb\nc' }));
+    expect(await run(Body, 'body', { name: 'ok', notes: 'a\u202Eb' })).toEqual([
+      { field: '/notes', message: 'notes must not contain control characters other than tabs and line breaks, or bidirectional controls' },
     ]);
   });
 });
@@ -130,7 +158,7 @@ describe('shared list query parameters', () => {
   it('refuses what is not a date, a size out of range, a foreign cursor and control characters', async () => {
     expect(await run(Query, 'query', { from: '2025-02-30', limit: '201', cursor: 'abc=', q: 'a\u0000' })).toEqual([
       { field: '/from', message: 'from must be an ISO 8601 date or date-time' },
-      { field: '/q', message: 'q must not contain control characters' },
+      { field: '/q', message: 'q must not contain control characters, bidirectional controls or invisible characters' },
       { field: '/limit', message: 'limit must not be greater than 200' },
       { field: '/cursor', message: 'cursor must match /^[A-Za-z0-9_-]+$/ regular expression' },
     ]);

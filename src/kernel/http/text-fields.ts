@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsFQDN, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsFQDN, IsString, Matches } from 'class-validator';
 import { withoutUndefined } from '../domain/without-undefined';
+import { CodePointLength, MaxCodePoints } from './code-point-length';
 import { documentField, Presence, presenceRules } from './field-presence';
 import {
   ID_PATTERN,
@@ -34,8 +35,8 @@ export const TextField = (mode: Presence, { description, maxLength, example }: T
     ...presenceRules(mode),
     Transform(toText),
     IsString(),
-    Length(1, maxLength),
-    Matches(TEXT_REGEX, { message: '$property must not contain control characters' }),
+    CodePointLength(1, maxLength),
+    Matches(TEXT_REGEX, { message: '$property must not contain control characters, bidirectional controls or invisible characters' }),
   );
 
 /** Free text that may span lines (notes, reasons), trimmed and stored in Unicode NFC. */
@@ -45,8 +46,8 @@ export const MultilineTextField = (mode: Presence, { description, maxLength }: T
     ...presenceRules(mode),
     Transform(toText),
     IsString(),
-    Length(1, maxLength),
-    Matches(MULTILINE_TEXT_REGEX, { message: '$property must not contain control characters other than tabs and line breaks' }),
+    CodePointLength(1, maxLength),
+    Matches(MULTILINE_TEXT_REGEX, { message: '$property must not contain control characters other than tabs and line breaks, or bidirectional controls' }),
   );
 
 /** A web domain, stored lower case; `example` also appears in the error message. */
@@ -56,7 +57,7 @@ export const DomainNameField = (mode: Presence, { description, maxLength, exampl
     ...presenceRules(mode),
     Transform(toLowerCase),
     IsString(),
-    MaxLength(maxLength),
+    MaxCodePoints(maxLength),
     IsFQDN(
       { require_tld: true, allow_trailing_dot: false, allow_wildcard: false, allow_numeric_tld: false },
       { message: `$property must be a domain name such as ${example}` },
@@ -70,7 +71,7 @@ export const EmailField = (mode: Presence, { description, maxLength }: TextOptio
     ...presenceRules(mode),
     Transform(toLowerCase),
     IsEmail(),
-    MaxLength(maxLength),
+    MaxCodePoints(maxLength),
     IsString(),
   );
 
@@ -81,7 +82,7 @@ export const PhoneField = (mode: Presence, { maxLength }: Pick<TextOptions, 'max
     ...presenceRules(mode),
     Transform(toTrimmed),
     Matches(PHONE_REGEX, { message: '$property must be digits, spaces, parentheses and dashes, optionally after a leading +' }),
-    MaxLength(maxLength),
+    MaxCodePoints(maxLength),
     IsString(),
   );
 
@@ -91,7 +92,7 @@ export const TokenSubjectField = (mode: Presence, { description, maxLength }: Te
     documentField(mode, withoutUndefined({ description, minLength: 1, maxLength, pattern: SUB_PATTERN, example: 'auth0|5f7c8ec7c33c6c004bbafe82' })),
     ...presenceRules(mode),
     IsString(),
-    Length(1, maxLength),
+    CodePointLength(1, maxLength),
     Matches(SUB_REGEX, { message: '$property must be a token subject (no whitespace)' }),
   );
 

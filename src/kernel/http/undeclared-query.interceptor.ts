@@ -4,6 +4,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { Request } from 'express';
 import { Observable } from 'rxjs';
 import { DomainError } from '../errors/domain-error';
+import { refusedKeyReason } from './json-body-shape';
 
 interface RouteArgMetadata {
   data?: unknown;
@@ -12,7 +13,9 @@ interface RouteArgMetadata {
 /**
  * Unknown query parameters are a 400 everywhere. A handler with a whole-object @Query() DTO is
  * left to the validation pipe (forbidNonWhitelisted); any other handler accepts only the names it
- * reads with @Query('name'), and none when it reads no query at all.
+ * reads with @Query('name'), and none when it reads no query at all. Names no DTO could declare
+ * (`constructor`, `__proto__`, `$…`, dotted) are refused on every route first: class-transformer
+ * would drop some of them silently, so the whitelist never saw them.
  */
 @Injectable()
 export class UndeclaredQueryInterceptor implements NestInterceptor {
@@ -21,14 +24,12 @@ export class UndeclaredQueryInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const declared = this.declaredFor(context);
+    const query = context.switchToHttp().getRequest<Request>().query;
+    const reserved = Object.keys(query).filter((name) => refusedKeyReason(name) !== undefined);
+    if (reserved.length > 0) throw unknownParameters(reserved);
     if (declared !== 'dto') {
-      const query = context.switchToHttp().getRequest<Request>().query;
       const unknown = Object.keys(query).filter((name) => !declared.has(name));
-      if (unknown.length > 0) {
-        throw new DomainError('unknown_query_parameter', `Unknown query parameter: ${unknown.join(', ')}.`, {
-          errors: unknown.map((name) => ({ field: `/${name}`, message: 'is not accepted by this operation' })),
-        });
-      }
+      if (unknown.length > 0) throw unknownParameters(unknown);
     }
     return next.handle();
   }
@@ -48,4 +49,10 @@ export class UndeclaredQueryInterceptor implements NestInterceptor {
     this.declared.set(handler, result);
     return result;
   }
+}
+
+function unknownParameters(names: string[]): DomainError {
+  return new DomainError('unknown_query_parameter', `Unknown query parameter: ${names.join(', ')}.`, {
+    errors: names.map((name) => ({ field: `/${name}`, message: 'is not accepted by this operation' })),
+  });
 }

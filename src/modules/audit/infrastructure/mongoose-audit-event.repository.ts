@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, trusted } from 'mongoose';
 import { AuditChain } from '#src/kernel/audit/audit-chain';
 import { AuditEvent, auditEventId } from '#src/kernel/audit/audit-event';
 import { AuditEventRecord } from '#src/kernel/audit/audit-event.schema';
@@ -28,7 +28,7 @@ function toEvent(doc: StoredEvent): AuditEvent {
  */
 function timeBetween(from: Date | undefined, to: Date | undefined): Record<string, unknown> {
   if (from === undefined && to === undefined) return {};
-  return { time: { ...(from === undefined ? {} : { $gte: from.toISOString() }), ...(to === undefined ? {} : { $lt: to.toISOString() }) } };
+  return { time: trusted({ ...(from === undefined ? {} : { $gte: from.toISOString() }), ...(to === undefined ? {} : { $lt: to.toISOString() }) }) };
 }
 
 function conditions(filter: AuditEventFilter): Record<string, unknown> {
@@ -72,7 +72,7 @@ export class MongooseAuditEventRepository extends AuditEventRepository {
   async listNewestFirst(filter: AuditEventFilter, before: number | undefined, count: number): Promise<AuditEvent[]> {
     if (isUnfiltered(filter)) return this.listBySeq(before, count);
     const docs = await this.events
-      .find({ $and: [conditions(filter), before === undefined ? {} : { seq: { $lt: before } }] })
+      .find({ $and: [conditions(filter), before === undefined ? {} : { seq: trusted({ $lt: before }) }] })
       .sort({ seq: -1 })
       .limit(count)
       .lean<StoredEvent[]>();

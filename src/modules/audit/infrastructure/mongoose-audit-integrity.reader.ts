@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, trusted } from 'mongoose';
 import type { AuditEvent } from '#src/kernel/audit/audit-event';
 import { AuditDigestRecord } from '#src/kernel/audit/audit-digest.schema';
 import { AuditEventRecord } from '#src/kernel/audit/audit-event.schema';
@@ -21,10 +21,10 @@ export class MongooseAuditIntegrityReader extends AuditIntegrityReader {
   }
 
   async seqRange(from: Date | undefined, to: Date | undefined): Promise<{ fromSeq: number; toSeq: number } | undefined> {
-    const time = {
+    const time = trusted({
       ...(from === undefined ? {} : { $gte: from.toISOString() }),
       ...(to === undefined ? {} : { $lt: to.toISOString() }),
-    };
+    });
     const filter = Object.keys(time).length > 0 ? { time } : {};
     const [first, last] = await Promise.all([
       this.events.findOne(filter, { seq: 1 }).sort({ seq: 1 }).lean(),
@@ -34,7 +34,7 @@ export class MongooseAuditIntegrityReader extends AuditIntegrityReader {
   }
 
   async eventsBetween(fromSeq: number, toSeq: number): Promise<AuditEvent[]> {
-    const docs = await this.events.find({ seq: { $gte: fromSeq, $lte: toSeq } }).sort({ seq: 1 }).lean<Stored<AuditEvent>[]>();
+    const docs = await this.events.find({ seq: trusted({ $gte: fromSeq, $lte: toSeq }) }).sort({ seq: 1 }).lean<Stored<AuditEvent>[]>();
     return docs.map(withoutKey);
   }
 
@@ -49,7 +49,7 @@ export class MongooseAuditIntegrityReader extends AuditIntegrityReader {
   }
 
   async digestsNewestFirst(before: number | undefined, count: number): Promise<AuditDigest[]> {
-    const filter = before === undefined ? {} : { digestSeq: { $lt: before } };
+    const filter = before === undefined ? {} : { digestSeq: trusted({ $lt: before }) };
     const docs = await this.digests.find(filter).sort({ digestSeq: -1 }).limit(count).lean<Stored<AuditDigest>[]>();
     return docs.map(withoutKey);
   }

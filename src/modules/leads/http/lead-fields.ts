@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsNumber, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsNumber, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { CodePointLength } from '#src/kernel/http/code-point-length';
 import { clearsNote, documentField, Presence, presenceRules } from '#src/kernel/http/field-presence';
 import { TEXT_PATTERN, TEXT_REGEX } from '#src/kernel/http/field-patterns';
 import { toText } from '#src/kernel/http/field-transforms';
@@ -31,8 +32,8 @@ export class LeadContactDto {
   @ApiProperty({ description: 'Contact person; trimmed, Unicode NFC.', minLength: 1, maxLength: LEAD_LIMITS.contactName, pattern: TEXT_PATTERN })
   @Transform(toText)
   @IsString()
-  @Length(1, LEAD_LIMITS.contactName)
-  @Matches(TEXT_REGEX, { message: 'name must not contain control characters' })
+  @CodePointLength(1, LEAD_LIMITS.contactName)
+  @Matches(TEXT_REGEX, { message: 'name must not contain control characters, bidirectional controls or invisible characters' })
   name!: string;
 
   @EmailField('required', { description: 'Stored lowercase; conflicts compare it case-insensitively.', maxLength: LEAD_LIMITS.email })
@@ -45,8 +46,8 @@ export class LeadContactDto {
   @ValidateIf((_object: object, value: unknown) => value !== undefined)
   @Transform(toText)
   @IsString()
-  @Length(1, LEAD_LIMITS.title)
-  @Matches(TEXT_REGEX, { message: 'title must not contain control characters' })
+  @CodePointLength(1, LEAD_LIMITS.title)
+  @Matches(TEXT_REGEX, { message: 'title must not contain control characters, bidirectional controls or invisible characters' })
   title?: string;
 }
 

@@ -4,12 +4,13 @@ import { DeletedAtProp, RevisionProp, TenantIdProp } from '#src/kernel/database/
 import { StateChangeRecord, stateChangeSchema } from '#src/kernel/database/state-change.schema';
 import { LEAD_LIMITS, LEAD_SOURCES, LeadSource } from '../domain/lead';
 import { LEAD_STATUSES, LeadStatus } from '../domain/lead-status';
+import { utf16Bound } from '#src/kernel/domain/text';
 
 export const LEADS_COLLECTION = 'leads';
 
 @Schema({ _id: false, strict: 'throw' })
 export class LeadContactRecord {
-  @Prop({ type: String, required: true, maxlength: LEAD_LIMITS.contactName })
+  @Prop({ type: String, required: true, maxlength: utf16Bound(LEAD_LIMITS.contactName) })
   name!: string;
 
   @Prop({ type: String, required: true, maxlength: LEAD_LIMITS.email })
@@ -18,7 +19,7 @@ export class LeadContactRecord {
   @Prop({ type: String, maxlength: LEAD_LIMITS.phone })
   phone?: string;
 
-  @Prop({ type: String, maxlength: LEAD_LIMITS.title })
+  @Prop({ type: String, maxlength: utf16Bound(LEAD_LIMITS.title) })
   title?: string;
 }
 
@@ -35,14 +36,14 @@ export class LeadRecord {
   @TenantIdProp()
   tenantId!: string;
 
-  @Prop({ type: String, required: true, maxlength: LEAD_LIMITS.companyName })
+  @Prop({ type: String, required: true, maxlength: utf16Bound(LEAD_LIMITS.companyName) })
   companyName!: string;
 
   /** The company name folded to lower case: what sorting and the `q` prefix compare. */
   @Prop({ type: String, required: true, maxlength: LEAD_LIMITS.companyName * 2 })
   companyNameKey!: string;
 
-  @Prop({ type: String, required: true, maxlength: LEAD_LIMITS.companyDomain })
+  @Prop({ type: String, required: true, maxlength: utf16Bound(LEAD_LIMITS.companyDomain) })
   companyDomain!: string;
 
   @Prop({ type: LeadContactSchema, required: true })
@@ -60,16 +61,16 @@ export class LeadRecord {
   @Prop({ type: String, required: true, maxlength: 24 })
   partnerId!: string;
 
-  @Prop({ type: String, required: true, maxlength: LEAD_LIMITS.sub })
+  @Prop({ type: String, required: true, maxlength: utf16Bound(LEAD_LIMITS.sub) })
   ownerId!: string;
 
   @Prop({ type: String, enum: LEAD_SOURCES })
   source?: LeadSource;
 
-  @Prop({ type: String, maxlength: LEAD_LIMITS.notes })
+  @Prop({ type: String, maxlength: utf16Bound(LEAD_LIMITS.notes) })
   notes?: string;
 
-  @Prop({ type: String, maxlength: LEAD_LIMITS.internalNotes })
+  @Prop({ type: String, maxlength: utf16Bound(LEAD_LIMITS.internalNotes) })
   internalNotes?: string;
 
   @Prop({ type: Number, min: 0, max: LEAD_LIMITS.commissionBasisPoints, validate: Number.isSafeInteger })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
+import { Model, trusted, Types } from 'mongoose';
 import { whereBetween, whereEquals, whereStartsWith } from '#src/kernel/database/filter-conditions';
 import { keysetAfter, keysetSortSpec, SortPaths } from '#src/kernel/database/keyset-query';
 import { presentField } from '#src/kernel/database/present-field';
@@ -138,7 +138,7 @@ export class MongooseLeadRepository extends LeadRepository {
 
   async findApprovedBefore(cutoff: Date, limit: number): Promise<Lead[]> {
     const docs = await this.leads
-      .find({ ...NOT_DELETED, status: { $eq: 'approved' }, approvedAt: { $lt: cutoff } })
+      .find({ ...NOT_DELETED, status: { $eq: 'approved' }, approvedAt: trusted({ $lt: cutoff }) })
       .sort({ approvedAt: 1, _id: 1 })
       .limit(limit)
       .lean();

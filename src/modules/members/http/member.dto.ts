@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { MaxCodePoints } from '#src/kernel/http/code-point-length';
 import { PageMetaDto } from '#src/kernel/http/pagination';
 import { Membership, MEMBERSHIP_STATUSES, MembershipStatus, Role, ROLES } from '../domain/membership';
 
@@ -56,7 +57,7 @@ export class AddMemberDto {
   @IsOptional()
   @Transform(trim)
   @IsString()
-  @MaxLength(256)
+  @MaxCodePoints(256)
   @Matches(/^\S+$/)
   sub?: string;
 

@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument } from 'mongoose';
+import { utf16Bound } from '#src/kernel/domain/text';
 import { MEMBERSHIP_STATUSES, MembershipStatus, Role, ROLES } from '../domain/membership';
 
 export const MEMBERSHIPS_COLLECTION = 'memberships';
@@ -10,7 +11,7 @@ export class MembershipRecord {
   @Prop({ type: String, required: true, immutable: true })
   tenantId!: string;
 
-  @Prop({ type: String, required: true, maxlength: 256 })
+  @Prop({ type: String, required: true, maxlength: utf16Bound(256) })
   sub!: string;
 
   @Prop({ type: String, maxlength: 320 })

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { isValidObjectId, Model } from 'mongoose';
+import { Model, trusted } from 'mongoose';
 import { isDuplicateKeyError } from '#src/kernel/database/database-errors';
+import { isObjectIdHex } from '#src/kernel/domain/object-id';
 import type { PageRequest } from '#src/kernel/http/pagination';
 import { Membership, MembershipChange, MembershipRepository, NewMembership, PENDING_SUB_PREFIX, pendingSubFor } from '../domain/membership';
 import { membershipExists, membershipNotFound } from '../domain/membership.errors';
@@ -46,7 +47,9 @@ export class MongooseMembershipRepository extends MembershipRepository {
   }
 
   async findById(id: string): Promise<Membership | undefined> {
-    if (!isValidObjectId(id)) return undefined;
+    // Only the id as the API writes it: mongoose's isValidObjectId also takes upper case and any
+    // 12-character string, which would make other spellings of an id name the same member.
+    if (!isObjectIdHex(id)) return undefined;
     const doc = await this.memberships.findById(id).lean();
     return doc ? toMembership(doc) : undefined;
   }
@@ -86,7 +89,7 @@ export class MongooseMembershipRepository extends MembershipRepository {
   }
 
   async list({ afterId, limit }: PageRequest): Promise<Membership[]> {
-    const filter = afterId ? { _id: { $gt: afterId } } : {};
+    const filter = afterId ? { _id: trusted({ $gt: afterId }) } : {};
     return (await this.memberships.find(filter).sort({ _id: 1 }).limit(limit + 1).lean()).map(toMembership);
   }
 }

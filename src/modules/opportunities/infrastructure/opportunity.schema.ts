@@ -4,6 +4,7 @@ import { DeletedAtProp, RevisionProp, TenantIdProp } from '#src/kernel/database/
 import { StateChangeRecord, stateChangeSchema } from '#src/kernel/database/state-change.schema';
 import { OPPORTUNITY_LIMITS } from '../domain/opportunity';
 import { OPPORTUNITY_STAGES, OpportunityStage } from '../domain/opportunity-stage';
+import { utf16Bound } from '#src/kernel/domain/text';
 
 export const OPPORTUNITIES_COLLECTION = 'opportunities';
 
@@ -18,7 +19,7 @@ export class OpportunityRecord {
   @TenantIdProp()
   tenantId!: string;
 
-  @Prop({ type: String, required: true, maxlength: OPPORTUNITY_LIMITS.name })
+  @Prop({ type: String, required: true, maxlength: utf16Bound(OPPORTUNITY_LIMITS.name) })
   name!: string;
 
   /** The name folded to lower case: what sorting and the `q` prefix compare. */
@@ -47,7 +48,7 @@ export class OpportunityRecord {
   @Prop({ type: String, required: true, maxlength: 24 })
   partnerId!: string;
 
-  @Prop({ type: String, required: true, maxlength: OPPORTUNITY_LIMITS.sub })
+  @Prop({ type: String, required: true, maxlength: utf16Bound(OPPORTUNITY_LIMITS.sub) })
   ownerId!: string;
 
   @Prop({ type: String, maxlength: 24 })
@@ -61,7 +62,7 @@ export class OpportunityRecord {
   @Prop({ type: String, required: true, maxlength: 40 })
   leadKey!: string;
 
-  @Prop({ type: String, maxlength: OPPORTUNITY_LIMITS.closeReason })
+  @Prop({ type: String, maxlength: utf16Bound(OPPORTUNITY_LIMITS.closeReason) })
   closeReason?: string;
 
   @Prop({ type: [StageChangeSchema], required: true })

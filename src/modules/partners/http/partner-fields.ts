@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsString, IsUrl, Length, Matches, MaxLength } from 'class-validator';
+import { IsString, IsUrl, Matches } from 'class-validator';
+import { CodePointLength, MaxCodePoints } from '#src/kernel/http/code-point-length';
 import { clearsNote, documentField, Presence, presenceRules } from '#src/kernel/http/field-presence';
 import { TEXT_PATTERN, TEXT_REGEX } from '#src/kernel/http/field-patterns';
 import { toText, toTrimmed } from '#src/kernel/http/field-transforms';
@@ -23,7 +24,7 @@ export const WebsiteField = (mode: Presence): PropertyDecorator =>
     ...presenceRules(mode),
     Transform(toTrimmed),
     IsString(),
-    MaxLength(PARTNER_LIMITS.website),
+    MaxCodePoints(PARTNER_LIMITS.website),
     IsUrl(
       { protocols: ['http', 'https'], require_protocol: true, require_valid_protocol: true, disallow_auth: true },
       { message: 'website must be an http or https URL' },
@@ -62,8 +63,8 @@ export class PartnerContactDto {
   @ApiProperty({ description: 'Contact person; trimmed, Unicode NFC.', minLength: 1, maxLength: PARTNER_LIMITS.contactName, pattern: TEXT_PATTERN })
   @Transform(toText)
   @IsString()
-  @Length(1, PARTNER_LIMITS.contactName)
-  @Matches(TEXT_REGEX, { message: 'name must not contain control characters' })
+  @CodePointLength(1, PARTNER_LIMITS.contactName)
+  @Matches(TEXT_REGEX, { message: 'name must not contain control characters, bidirectional controls or invisible characters' })
   name!: string;
 
   @EmailField('absent', { description: 'Stored lowercase.', maxLength: PARTNER_LIMITS.email })

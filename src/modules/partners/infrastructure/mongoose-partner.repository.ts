@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, trusted } from 'mongoose';
 import { whereEquals, whereStartsWith } from '#src/kernel/database/filter-conditions';
 import { NOT_DELETED } from '#src/kernel/database/record-fields';
 import { revisionUpdate } from '#src/kernel/database/revision-update';
@@ -66,7 +66,7 @@ export class MongoosePartnerRepository extends PartnerRepository {
   async list(filter: PartnerListFilter, { afterId, limit }: PageRequest, scope: RowFilter): Promise<Partner[]> {
     const own = {
       ...NOT_DELETED,
-      ...(afterId === undefined ? {} : { _id: { $gt: afterId } }),
+      ...(afterId === undefined ? {} : { _id: trusted({ $gt: afterId }) }),
       ...whereEquals('status', filter.status),
       ...whereEquals('tier', filter.tier),
       ...whereStartsWith('name', filter.namePrefix, { ignoreCase: true }),

@@ -2,12 +2,13 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
 import { DeletedAtProp, RevisionProp, TenantIdProp } from '#src/kernel/database/record-fields';
 import { PARTNER_LIMITS, PARTNER_STATUSES, PARTNER_TIERS, PartnerStatus, PartnerTier } from '../domain/partner';
+import { utf16Bound } from '#src/kernel/domain/text';
 
 export const PARTNERS_COLLECTION = 'partners';
 
 @Schema({ _id: false, strict: 'throw' })
 export class PartnerContactRecord {
-  @Prop({ type: String, required: true, maxlength: PARTNER_LIMITS.contactName })
+  @Prop({ type: String, required: true, maxlength: utf16Bound(PARTNER_LIMITS.contactName) })
   name!: string;
 
   @Prop({ type: String, maxlength: PARTNER_LIMITS.email })
@@ -29,13 +30,13 @@ export class PartnerRecord {
   @TenantIdProp()
   tenantId!: string;
 
-  @Prop({ type: String, required: true, maxlength: PARTNER_LIMITS.name })
+  @Prop({ type: String, required: true, maxlength: utf16Bound(PARTNER_LIMITS.name) })
   name!: string;
 
-  @Prop({ type: String, maxlength: PARTNER_LIMITS.website })
+  @Prop({ type: String, maxlength: utf16Bound(PARTNER_LIMITS.website) })
   website?: string;
 
-  @Prop({ type: String, maxlength: PARTNER_LIMITS.domain })
+  @Prop({ type: String, maxlength: utf16Bound(PARTNER_LIMITS.domain) })
   domain?: string;
 
   @Prop({ type: String, required: true, enum: PARTNER_TIERS })
@@ -44,13 +45,13 @@ export class PartnerRecord {
   @Prop({ type: String, required: true, enum: PARTNER_STATUSES })
   status!: PartnerStatus;
 
-  @Prop({ type: String, maxlength: PARTNER_LIMITS.region })
+  @Prop({ type: String, maxlength: utf16Bound(PARTNER_LIMITS.region) })
   region?: string;
 
   @Prop({ type: PartnerContactSchema })
   primaryContact?: PartnerContactRecord;
 
-  @Prop({ type: String, maxlength: PARTNER_LIMITS.ownerId })
+  @Prop({ type: String, maxlength: utf16Bound(PARTNER_LIMITS.ownerId) })
   ownerId?: string;
 
   @RevisionProp()
