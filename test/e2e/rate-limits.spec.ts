@@ -9,6 +9,7 @@ import { AuditWriter } from '#src/kernel/audit/audit-writer';
 import { AuditEvent, PLATFORM_STREAM } from '#src/kernel/audit/audit-event';
 import { AuditEventRecord } from '#src/kernel/audit/audit-event.schema';
 import { RequestContext } from '#src/kernel/context/request-context';
+import { BASELINE_SECURITY_HEADERS } from '#src/kernel/http/security-headers';
 import { aTenant } from '../factories/tenants';
 import { inSequence, RawReply, requestFrom } from '../utils/http-from';
 import { startTestApp, TestApp } from '../utils/test-app';
@@ -47,6 +48,9 @@ describe('rate limits', () => {
     expect(refused.body).toMatchObject({ status: 429, code: 'rate_limited', type: 'https://partnerportal.dev/problems/rate-limited' });
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    // A 429 carries the full security header set, like every other response.
+    for (const [name, value] of Object.entries(BASELINE_SECURITY_HEADERS)) expect([name, refused.headers[name.toLowerCase()]]).toEqual([name, value]);
+    expect(refused.headers['x-powered-by']).toBeUndefined();
     // Another address has its own allowance; the probes are never limited.
     expect((await get('127.0.0.12', '/version')).status).toBe(200);
     const probes = await inSequence(8, () => get('127.0.0.11', '/health/live'));
