@@ -1,12 +1,19 @@
 // What a field may hold, twice: as the OpenAPI `pattern` and as the regular expression that
 // enforces it. Each pair must name the same characters.
 
+// Text fields are trimmed (String.prototype.trim) before they are checked, so the documented
+// patterns also say "something besides white space": leading white space, then one character that
+// is neither white space nor a control character, then the rest. BLANK is what trim removes and
+// the patterns do not already refuse as control characters.
+const BLANK = ' \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF';
+const NOT_BLANK = `[^\\u0000-\\u0020\\u007F-\\u009F${BLANK.slice(1)}]`;
+
 /** One-line text: no control characters (NUL included, which the database refuses): \p{Cc} is U+0000–U+001F and U+007F–U+009F. */
-export const TEXT_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F]+$';
+export const TEXT_PATTERN = `^[${BLANK}]*${NOT_BLANK}[^\\u0000-\\u001F\\u007F-\\u009F]*$`;
 export const TEXT_REGEX = /^\P{Cc}+$/u;
 
 /** Multi-line text (notes, reasons): like one-line text, but tabs and line breaks are allowed. */
-export const MULTILINE_TEXT_PATTERN = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]+$';
+export const MULTILINE_TEXT_PATTERN = `^[\\t\\n\\r${BLANK}]*${NOT_BLANK}[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$`;
 export const MULTILINE_TEXT_REGEX = /^(?:[\t\n\r]|\P{Cc})+$/u;
 
 export const PHONE_PATTERN = '^\\+?[0-9 ()-]{3,40}$';
@@ -23,12 +30,24 @@ export const ID_REGEX = /^[0-9a-f]{24}$/;
 export const CURRENCY_PATTERN = '^[A-Z]{3}$';
 export const CURRENCY_REGEX = /^[A-Z]{3}$/;
 
-/** A calendar date, `YYYY-MM-DD`. */
-export const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
+// A day that exists: months with 31 and 30 days, February to the 28th, and the 29th in leap years
+// (divisible by 4; centuries only when divisible by 400).
+const EXISTING_DAY =
+  '(\\d{4}-((0[13578]|1[02])-(0[1-9]|[12]\\d|3[01])|(0[469]|11)-(0[1-9]|[12]\\d|30)|02-(0[1-9]|1\\d|2[0-8]))' +
+  '|(\\d{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29)';
+
+/**
+ * A calendar date `YYYY-MM-DD` that exists. DATE_REGEX checks the shape; the fields then check the
+ * day with isCalendarDate (domain/calendar-date.ts), which together accept what DATE_PATTERN names.
+ */
+export const DATE_PATTERN = `^${EXISTING_DAY}$`;
 export const DATE_REGEX = /^\d{4}-\d{2}-\d{2}$/;
 
-/** An ISO 8601 date (midnight UTC) or date-time with a time zone. */
-export const INSTANT_PATTERN = '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2}))?$';
+/**
+ * An ISO 8601 date (midnight UTC) or date-time with a time zone. The pattern names only days that
+ * exist and times within 00:00–23:59:59, as the parameter's validation accepts them.
+ */
+export const INSTANT_PATTERN = `^${EXISTING_DAY}(T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,3})?)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d))?$`;
 export const INSTANT_REGEX = new RegExp(INSTANT_PATTERN);
 
 /** An opaque list cursor: base64url. */
