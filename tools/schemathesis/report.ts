@@ -27,6 +27,8 @@ export interface RoleOutcome {
   readonly failures: number;
   /** Errors Schemathesis reported (network errors, schema errors, crashes of the run). */
   readonly errors: number;
+  /** Failures the hooks' filter_failure dropped (400s of the context rules, tools/schemathesis/hooks.py). */
+  readonly filtered: number;
   readonly line: string;
 }
 
@@ -35,6 +37,7 @@ interface Recorder {
   cases?: Record<string, { value?: { method?: string; path?: string } }>;
   checks?: Record<string, { name?: string; status?: string }[]>;
   interactions?: Record<string, { response?: { status_code?: number } | null }>;
+  filtered_failures?: Record<string, number>;
 }
 
 export function summariseNdjson(role: string, ndjson: string, specOperations: string[], exitCode: number | null, seconds: number): RoleOutcome {
@@ -43,6 +46,7 @@ export function summariseNdjson(role: string, ndjson: string, specOperations: st
   const failed = new Set<string>();
   let examples = 0;
   let errors = 0;
+  let filtered = 0;
   let finished = false;
   for (const line of ndjson.split('\n')) {
     if (line.trim() === '') continue;
@@ -60,6 +64,7 @@ export function summariseNdjson(role: string, ndjson: string, specOperations: st
       const label = value?.method && value.path ? `${value.method.toUpperCase()} ${value.path}` : recorder.label;
       if (label !== undefined && spec.has(label)) tested.add(label);
     }
+    for (const count of Object.values(recorder.filtered_failures ?? {})) filtered += count;
     for (const [caseId, checks] of Object.entries(recorder.checks ?? {})) {
       for (const check of checks) if (check.status === 'failure') failed.add(`${caseId} ${check.name}`);
     }
@@ -69,7 +74,7 @@ export function summariseNdjson(role: string, ndjson: string, specOperations: st
   const ok = exitCode === 0 && failed.size === 0 && errors === 0 && untested.length === 0 && tested.size === spec.size;
   const line =
     `${role}: ${ok ? 'passed' : 'FAILED'}: ${spec.size} operations in spec, ${tested.size} tested, ${examples} examples, ` +
-    `${failed.size} failures, ${errors} errors, exit ${exitCode}, ${seconds.toFixed(0)} s` +
+    `${failed.size} failures, ${errors} errors (${filtered} context-rule 400s accepted), exit ${exitCode}, ${seconds.toFixed(0)} s` +
     (untested.length > 0 ? `; not tested: ${untested.join(', ')}` : '');
-  return { role, ok, tested: [...tested], untested, examples, failures: failed.size, errors, line };
+  return { role, ok, tested: [...tested], untested, examples, failures: failed.size, errors, filtered, line };
 }
