@@ -1,6 +1,6 @@
 import { isCalendarDate } from '../domain/calendar-date';
 import { normalizeText } from '../domain/text';
-import { DATE_PATTERN, INSTANT_REGEX, MULTILINE_TEXT_PATTERN, MULTILINE_TEXT_REGEX, TEXT_PATTERN, TEXT_REGEX } from './field-patterns';
+import { DATE_PATTERN, INSTANT_REGEX, MULTILINE_TEXT_PATTERN, MULTILINE_TEXT_REGEX, PHONE_PATTERN, PHONE_REGEX, TEXT_PATTERN, TEXT_REGEX } from './field-patterns';
 
 describe('DATE_PATTERN and INSTANT_PATTERN (the documented patterns of dates and date/date-time query bounds)', () => {
   it('names exactly the days that exist (Schemathesis sent 0843-10-99, which the old pattern allowed)', () => {
@@ -32,5 +32,12 @@ describe('TEXT_PATTERN and MULTILINE_TEXT_PATTERN (text is trimmed before it is 
 
   it('names exactly the multi-line texts that are accepted (Schemathesis sent a reason of one line break)', () => {
     for (const value of samples) expect([value, new RegExp(MULTILINE_TEXT_PATTERN).test(value)]).toEqual([value, accepted(MULTILINE_TEXT_REGEX)(value)]);
+  });
+});
+
+describe('PHONE_PATTERN (phones are trimmed before they are checked)', () => {
+  it('names exactly the phones that are accepted (Schemathesis sent " 1-", two characters once trimmed)', () => {
+    const samples = [' 1-', '1-', '123', ' 123 ', '+12', '+123', '+ 12', '+12 ', '(0) 20-7946', '1'.repeat(40), '1'.repeat(41), ` ${'1'.repeat(40)} `, '+' + '1'.repeat(40), '+' + '1'.repeat(41), '12a', '  ', '+', '+  1'];
+    for (const value of samples) expect([value, new RegExp(PHONE_PATTERN).test(value)]).toEqual([value, PHONE_REGEX.test(value.trim())]);
   });
 });

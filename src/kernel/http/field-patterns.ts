@@ -16,7 +16,12 @@ export const TEXT_REGEX = /^\P{Cc}+$/u;
 export const MULTILINE_TEXT_PATTERN = `^[\\t\\n\\r${BLANK}]*${NOT_BLANK}[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$`;
 export const MULTILINE_TEXT_REGEX = /^(?:[\t\n\r]|\P{Cc})+$/u;
 
-export const PHONE_PATTERN = '^\\+?[0-9 ()-]{3,40}$';
+/**
+ * A phone number. Phones are trimmed before PHONE_REGEX checks them, so the documented pattern
+ * says the same of the input: spaces around it, and within them 3–40 digits, spaces, parentheses
+ * and dashes (after an optional +) that neither start nor end with a space.
+ */
+export const PHONE_PATTERN = '^ *(\\+[0-9 ()-]{2,39}|[0-9()-][0-9 ()-]{1,38})[0-9()-] *$';
 export const PHONE_REGEX = /^\+?[0-9 ()-]{3,40}$/;
 
 /** A token subject (`sub`), e.g. `auth0|5f7c8ec7c33c6c004bbafe82`: anything without whitespace. */
