@@ -36,7 +36,7 @@ const rawDriverAccess = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '.dev/**', 'openapi/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '.dev/**', 'openapi/**', '.venv-schemathesis/**', 'schemathesis-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -48,6 +48,29 @@ describe('openapi/openapi.json', () => {
     expect(spec).not.toMatch(/"name":\s*"(tenantId|tenant|orgId)"/);
   });
 
+  it('closes every request body schema it names, nested ones too (the validation pipe refuses unknown fields)', () => {
+    const schemas = (committed as unknown as { components: { schemas: Record<string, { type?: string; additionalProperties?: unknown }> } }).components.schemas;
+    const open: string[] = [];
+    const visit = (node: unknown, seen: Set<string>): void => {
+      if (node === null || typeof node !== 'object') return;
+      const ref = (node as { $ref?: unknown }).$ref;
+      if (typeof ref === 'string') {
+        const name = ref.replace('#/components/schemas/', '');
+        if (seen.has(name)) return;
+        seen.add(name);
+        if (schemas[name].type === 'object' && schemas[name].additionalProperties !== false) open.push(name);
+        return visit(schemas[name], seen);
+      }
+      Object.values(node).forEach((child) => visit(child, seen));
+    };
+    const bodies = operations.flatMap(({ op }) => Object.values((op as { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } }).requestBody?.content ?? {}));
+    const named = bodies.filter((media) => typeof media.schema?.$ref === 'string');
+    expect(named.length).toBeGreaterThan(10);
+    const seen = new Set<string>();
+    named.forEach((media) => visit(media.schema, seen));
+    expect(open).toEqual([]);
+  });
+
   it('documents problem+json error responses, 500 included, on every operation', () => {
     for (const { path, method, op } of operations) {
       const errors = Object.entries(op.responses).filter(([status]) => Number(status) >= 400);

@@ -302,6 +302,21 @@ describe('audit events: the read side for auditors', () => {
     });
   });
 
+  describe('target ids from the path', () => {
+    it('records control characters percent-escaped and cuts the id at 2048 characters (found by Schemathesis)', async () => {
+      const tail = 'x'.repeat(3000);
+      const r = await call(`/v1/leads/%0Abad%7F%09id${tail}`, tokens.admin);
+      expect(r.status).toBe(404);
+      await settle();
+      const event = [...(await stored(acme.tenant.id)).values()].find((e) => e.context.requestId === r.body.requestId);
+      expect(event?.target).toEqual({ type: 'lead', id: `%0Abad%7F%09id${tail}`.slice(0, 2048) });
+      const listed = await call(`/v1/audit-events?targetType=lead&limit=200`, tokens.admin);
+      const shown = (listed.body.data as AuditEvent[]).find((e) => e.context.requestId === r.body.requestId);
+      const id = shown?.target?.id ?? '';
+      expect({ length: id.length, controls: [...id].filter((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) }).toEqual({ length: 2048, controls: [] });
+    });
+  });
+
   describe('tenant isolation', () => {
     it("never shows one tenant's events to another, through the list, one event or the export", async () => {
       await settle();

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { RequestContext } from '../context/request-context';
 import { routeAction } from './audit-action';
 import { PLATFORM_STREAM } from './audit-event';
-import { auditActorOf, auditRequestContextOf, resultOf } from './audit-request';
+import { auditActorOf, auditRequestContextOf, auditTargetIdOf, resultOf } from './audit-request';
 import { AuditWriter, newAuditSource } from './audit-writer';
 
 /** Not API calls: probes and documentation. Everything else is recorded, reads included. */
@@ -47,7 +47,7 @@ export function createAuditAccessMiddleware(writer: AuditWriter, context: Reques
           type: result === 'denied' ? ('denial' as const) : ('access' as const),
           action,
           actor,
-          target: { type: targetType, id: targetId ?? null },
+          target: { type: targetType, id: auditTargetIdOf(targetId) },
           context: request,
           outcome: {
             result,

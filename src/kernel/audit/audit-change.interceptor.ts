@@ -10,7 +10,7 @@ import { ERROR_CATALOGUE } from '../errors/error-catalogue';
 import { routeAction } from './audit-action';
 import { fieldChanges } from './audit-diff';
 import type { AuditEventDraft, AuditFieldChange, AuditTarget } from './audit-event';
-import { auditActorOf, auditRequestContextOf, resultOf } from './audit-request';
+import { auditActorOf, auditRequestContextOf, auditTargetIdOf, resultOf } from './audit-request';
 import { AUDIT_CHANGE_RECORDED_LOCAL } from './audit-access.middleware';
 import { AuditFaultPoints } from './audit-fault-points';
 import { AuditWriter, newAuditSource } from './audit-writer';
@@ -52,7 +52,7 @@ export class AuditChangeInterceptor implements NestInterceptor {
       type: 'change',
       action,
       actor: auditActorOf(this.context),
-      target: { type: targetType, id: idFromPath ?? null },
+      target: { type: targetType, id: auditTargetIdOf(idFromPath) },
       context: auditRequestContextOf(req),
       outcome: { result: 'unknown' },
       source: newAuditSource('change'),

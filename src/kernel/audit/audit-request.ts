@@ -22,6 +22,21 @@ export function auditActorOf(context: RequestContext): AuditActor {
   return { type: 'anonymous', id: null };
 }
 
+/** The longest target id the trail keeps (AuditTargetDto.id documents it). */
+export const MAX_TARGET_ID = 2048;
+
+/**
+ * A target id as the request named it in its path, made safe to record and to show: path
+ * parameters arrive percent-decoded and may hold anything, so control characters (U+0000–U+001F,
+ * U+007F) are written back as their percent escapes (`%0A`), and the id is cut at MAX_TARGET_ID.
+ */
+export function auditTargetIdOf(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  // eslint-disable-next-line no-control-regex
+  const escaped = raw.replace(/[\u0000-\u001F\u007F]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  return escaped.slice(0, MAX_TARGET_ID);
+}
+
 /** Where the request came from: request id, client IP (Express's, which honours only trusted proxies), agent, route. */
 export function auditRequestContextOf(req: Request): AuditRequestContext {
   const userAgent = req.headers['user-agent'];

@@ -15,10 +15,10 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page';
 /** How long a keyset cursor may be: the sort, a key of up to a few hundred characters and an id, base64url. */
 export const KEYSET_CURSOR_MAX = 1200;
 
-/** `?limit=1..200`, default 50. The id-cursor lists document it as a `number`, which their OpenAPI keeps. */
-export const PageLimitQueryParam = (schemaType: 'integer' | 'number' = 'integer'): PropertyDecorator =>
+/** `?limit=1..200`, default 50: an integer (10.5 is a 400), and documented as one. */
+export const PageLimitQueryParam = (): PropertyDecorator =>
   applyDecorators(
-    ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, ...(schemaType === 'integer' ? { type: 'integer' } : {}), format: 'int32' }),
+    ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, type: 'integer', format: 'int32' }),
     IsOptional(),
     Type(() => Number),
     Max(MAX_PAGE_SIZE),

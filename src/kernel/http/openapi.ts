@@ -37,9 +37,45 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config);
   documentIdempotencyKey(document, BEARER_SCHEME);
   documentRateLimits(document);
+  closeRequestBodySchemas(document);
   // Relative server: the document is served by, and describes, the deployment it came from.
   document.servers = [{ url: '/', description: 'This deployment (local, staging or production)', 'x-internal': false } as never];
   return document;
+}
+
+/**
+ * The global validation pipe refuses unknown body fields at every depth (forbidNonWhitelisted), so
+ * each schema a request body names ($ref), and those it nests, says `additionalProperties: false`.
+ * Bodies described inline (the Auth0 log stream's array-or-object) are left as they are.
+ */
+export function closeRequestBodySchemas(document: OpenAPIObject): void {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, Record<string, unknown>>;
+  const seen = new Set<string>();
+  const close = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(close);
+    if (node === null || typeof node !== 'object') return;
+    const schema = node as Record<string, unknown>;
+    const ref = typeof schema.$ref === 'string' ? schema.$ref.replace('#/components/schemas/', '') : undefined;
+    if (ref !== undefined) {
+      if (seen.has(ref) || !schemas[ref]) return;
+      seen.add(ref);
+      const target = schemas[ref];
+      if (target.type === 'object' && !('additionalProperties' in target)) target.additionalProperties = false;
+      return close(target);
+    }
+    for (const key of ['properties', 'items', 'allOf', 'anyOf', 'oneOf']) {
+      const child = schema[key];
+      if (key === 'properties' && child && typeof child === 'object') Object.values(child).forEach(close);
+      else close(child);
+    }
+  };
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } }[]) {
+      for (const media of Object.values(operation?.requestBody?.content ?? {})) {
+        if (typeof media.schema?.$ref === 'string') close(media.schema);
+      }
+    }
+  }
 }
 
 /** Object keys sorted at every depth, so the committed file diffs cleanly. */

@@ -14,7 +14,7 @@ const ID_CURSOR_MAX = 200;
 
 /** `?limit=1..200&cursor=…` on the lists paged in id order. */
 export class ListQueryDto {
-  @PageLimitQueryParam('number')
+  @PageLimitQueryParam()
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from a previous page (nextCursor).', maxLength: ID_CURSOR_MAX, pattern: CURSOR_PATTERN })

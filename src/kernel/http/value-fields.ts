@@ -1,9 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsObject, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsString, Matches, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
+import { isCalendarDate } from '../domain/calendar-date';
 import { withoutUndefined } from '../domain/without-undefined';
 import { clearsNote, documentField, Presence, presenceRules } from './field-presence';
-import { CURRENCY_PATTERN, CURRENCY_REGEX, DATE_PATTERN, DATE_REGEX } from './field-patterns';
+import { CURRENCY_REGEX, DATE_PATTERN, DATE_REGEX } from './field-patterns';
 
 // Request-body fields holding money, dates, choices and nested objects (see text-fields.ts).
 
@@ -22,7 +23,8 @@ export const MinorUnitsField = (mode: Presence, { description, maximum }: { read
 
 export const CurrencyField = (mode: Presence): PropertyDecorator =>
   applyDecorators(
-    documentField(mode, { description: 'ISO 4217 currency code, upper case.', minLength: 3, maxLength: 3, pattern: CURRENCY_PATTERN, example: 'EUR' }),
+    // The codes themselves, not only their shape: one shared enum schema (CurrencyCode) in the document.
+    documentField(mode, { description: 'ISO 4217 currency code, upper case.', enum: CURRENCIES, enumName: 'CurrencyCode', example: 'EUR' }),
     ...presenceRules(mode),
     IsString(),
     Matches(CURRENCY_REGEX, { message: '$property must be three upper-case letters' }),
@@ -36,7 +38,8 @@ export const CalendarDateField = (mode: Presence, description: string): Property
     ...presenceRules(mode),
     IsString(),
     Matches(DATE_REGEX, { message: '$property must be a date YYYY-MM-DD' }),
-    IsISO8601({ strict: true, strictSeparator: true }, { message: '$property must be a calendar date' }),
+    // isCalendarDate, not IsISO8601({ strict: true }): validator.js refuses the years 0000–0099.
+    ValidateBy({ name: 'isCalendarDate', validator: { validate: (value: unknown) => typeof value === 'string' && isCalendarDate(value) } }, { message: '$property must be a calendar date' }),
   );
 
 interface ChoiceOptions {

@@ -41,7 +41,7 @@ export class TenantSettingsDto {
   @ApiProperty({ description: 'roles:manage, members:manage and tenant:export need a session that passed MFA.' })
   requireMfaForAdminActions!: boolean;
 
-  @ApiProperty({ description: 'Days an approved deal registration stays protected.', minimum: 1, maximum: 3650, format: 'int32' })
+  @ApiProperty({ description: 'Days an approved deal registration stays protected.', type: 'integer', minimum: 1, maximum: 3650, format: 'int32' })
   registrationProtectionDays!: number;
 
   static from(settings: TenantSettings): TenantSettingsDto {
@@ -55,7 +55,7 @@ export class UpdateTenantSettingsDto {
   @IsBoolean()
   requireMfaForAdminActions?: boolean;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 3650, format: 'int32' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 3650, format: 'int32' })
   @IsOptional()
   @IsInt()
   @Min(1)

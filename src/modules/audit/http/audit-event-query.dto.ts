@@ -52,7 +52,13 @@ export class AuditEventFilterQueryDto {
   @ChoiceQueryParam(AUDIT_RESULTS, 'Only events with this outcome.')
   result?: AuditResult;
 
-  @ApiPropertyOptional({ description: 'Only events from this client IP address, exactly as recorded (`context.ip`).', maxLength: 45, pattern: '^[0-9A-Za-z:.%]+$', example: '203.0.113.7' })
+  @ApiPropertyOptional({
+    description: 'Only events from this client IP address, exactly as recorded (`context.ip`).',
+    maxLength: 45,
+    pattern: '^[0-9A-Za-z:.%]+$',
+    anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }],
+    example: '203.0.113.7',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(45)
