@@ -28,6 +28,15 @@ describe('plainJson', () => {
     );
   });
 
+  it('keeps a member named __proto__ as a member (JSON.parse does), without touching the prototype', () => {
+    const value = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as Record<string, unknown>;
+    const plain = plainJson(value) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(plain)).toBe(Object.prototype);
+    expect(Object.keys(plain)).toEqual(['__proto__', 'a']);
+    expect((plain as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(plain).toStrictEqual(roundTrip(value));
+  });
+
   it('drops undefined members, turns undefined array items and non-finite numbers into null, dates into strings, lone surrogates into U+FFFD', () => {
     expect(plainJson({ a: undefined, b: [undefined, NaN, Infinity], c: new Date('2026-01-02T03:04:05.000Z'), d: 'x\uD800y' })).toStrictEqual({
       b: [null, null, null],

@@ -132,7 +132,9 @@ export function plainJson(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, member] of Object.entries(value)) {
     if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
-    out[key] = plainJson(member);
+    // A member named __proto__ must stay a member (as JSON.parse makes it), not set the prototype.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: plainJson(member), enumerable: true, writable: true, configurable: true });
+    else out[key] = plainJson(member);
   }
   return out;
 }
