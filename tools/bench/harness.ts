@@ -43,6 +43,33 @@ export class Cleanup {
   }
 }
 
+/**
+ * Runs a tool's main(), and its cleanup whatever happens: after main, after a failure (exit 1), on
+ * SIGINT/SIGTERM (130/143), and when `timeout.ms` has passed (124; `timeout.setting` names the
+ * variable that sets it).
+ */
+export function runTool(name: string, main: () => Promise<void>, cleanup: Cleanup, timeout: { readonly ms: number; readonly setting: string }): void {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping`);
+      void cleanup.run().finally(() => process.exit(code));
+    });
+  }
+  const watchdog = setTimeout(() => {
+    log(`time limit of ${timeout.ms / 1000} s reached (${timeout.setting}): stopping`);
+    void cleanup.run().finally(() => process.exit(124));
+  }, timeout.ms);
+  watchdog.unref();
+  main()
+    .then(() => cleanup.run())
+    .catch(async (error: unknown) => {
+      process.stderr.write(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      await cleanup.run();
+      process.exitCode = 1;
+    })
+    .finally(() => clearTimeout(watchdog));
+}
+
 /** A free TCP port on the loopback interface. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -26,7 +26,7 @@ import { projectRoot, startFerretDb, withDatabase } from '../db/ferretdb.ts';
 import { DevIssuer } from '../dev-issuer/dev-issuer.ts';
 import { benchmarkExport, EXPORT_TARGETS } from './export.ts';
 import type { ExportOutcome } from './export.ts';
-import { Cleanup, ensureBuilt, intSetting, killRunningChildren, log, memoryOf, runNode, startApi } from './harness.ts';
+import { Cleanup, ensureBuilt, intSetting, killRunningChildren, log, memoryOf, runNode, runTool, startApi } from './harness.ts';
 import { measure } from './load.ts';
 import type { LoadResult } from './load.ts';
 import { benchmarkAuditScale } from './audit-scale.ts';
@@ -244,25 +244,4 @@ async function main(): Promise<void> {
   );
 }
 
-function stopOn(signal: NodeJS.Signals, code: number): void {
-  process.once(signal, () => {
-    log(`${signal}: stopping`);
-    void cleanup.run().finally(() => process.exit(code));
-  });
-}
-stopOn('SIGINT', 130);
-stopOn('SIGTERM', 143);
-const watchdog = setTimeout(() => {
-  log(`time limit of ${settings.timeoutMs / 1000} s reached (BENCH_TIMEOUT_S): stopping`);
-  void cleanup.run().finally(() => process.exit(124));
-}, settings.timeoutMs);
-watchdog.unref();
-
-main()
-  .then(() => cleanup.run())
-  .catch(async (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    await cleanup.run();
-    process.exitCode = 1;
-  })
-  .finally(() => clearTimeout(watchdog));
+runTool('bench', main, cleanup, { ms: settings.timeoutMs, setting: 'BENCH_TIMEOUT_S' });

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { projectRoot, startFerretDb, withDatabase } from '../db/ferretdb.ts';
 import { DevIssuer } from '../dev-issuer/dev-issuer.ts';
-import { assertLoopback, Cleanup, ensureBuilt, intSetting, killRunningChildren, runNode, startApi } from '../bench/harness.ts';
+import { assertLoopback, Cleanup, ensureBuilt, intSetting, killRunningChildren, runNode, runTool, startApi } from '../bench/harness.ts';
 import { countSpecOperations, summariseNdjson } from './report.ts';
 import type { RoleOutcome } from './report.ts';
 
@@ -276,25 +276,4 @@ async function main(): Promise<void> {
   if (failed.length > 0) process.exitCode = 1;
 }
 
-function stopOn(signal: NodeJS.Signals, code: number): void {
-  process.once(signal, () => {
-    log(`${signal}: stopping`);
-    void cleanup.run().finally(() => process.exit(code));
-  });
-}
-stopOn('SIGINT', 130);
-stopOn('SIGTERM', 143);
-const watchdog = setTimeout(() => {
-  log(`time limit of ${settings.timeoutMs / 1000} s reached (FUZZ_TIMEOUT_S): stopping`);
-  void cleanup.run().finally(() => process.exit(124));
-}, settings.timeoutMs + 60_000);
-watchdog.unref();
-
-main()
-  .then(() => cleanup.run())
-  .catch(async (error: unknown) => {
-    process.stderr.write(`api:fuzz failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    await cleanup.run();
-    process.exitCode = 1;
-  })
-  .finally(() => clearTimeout(watchdog));
+runTool('api:fuzz', main, cleanup, { ms: settings.timeoutMs + 60_000, setting: 'FUZZ_TIMEOUT_S' });
