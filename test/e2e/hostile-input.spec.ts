@@ -421,6 +421,23 @@ describe('hostile input', () => {
       return send('POST', '/v1/partners', { name });
     }
 
+    it('refuses unpaired surrogates anywhere in a body with 400, never 500 (isEmail threw on them: found by the fuzzer)', async () => {
+      const before = await snapshot();
+      for (const [path, body] of [
+        ['/v1/members', '{"sub":"auth0|surrogate-1","role":"Staff","email":"\\ud800"}'],
+        ['/v1/members', '{"sub":"auth0|surrogate-2","role":"Staff","email":"a\\ud800@x.example"}'],
+        ['/v1/members', '{"sub":"auth0|surrogate\\udfff","role":"Staff"}'],
+        ['/v1/partners', '{"name":"Lone \\ud800 Surrogate"}'],
+      ] as const) {
+        const reply = await raw('POST', path, body);
+        expectProblem(reply, 400, 'validation_failed');
+        expect(JSON.stringify(reply.body)).toContain('unpaired surrogate');
+      }
+      expect(await snapshot()).toBe(before);
+      // A paired surrogate is a character like any other.
+      expect((await createName('Smile \ud83d\ude00 Ltd')).status).toBe(201);
+    });
+
     it('stores names in NFC', async () => {
       const r = await createName('Re\u0301sume\u0301 GmbH');
       expect(r.status).toBe(201);

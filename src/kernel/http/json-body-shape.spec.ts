@@ -52,6 +52,15 @@ describe('the shape of a parsed JSON body', () => {
     ]);
   });
 
+  it('refuses unpaired surrogates in values and keys, at any depth; accepts paired ones (emoji)', () => {
+    const body = JSON.parse('{"email":"\\ud800","ok":"\\ud83d\\ude00","a":{"l":["x","y\\udfff"]},"k\\ud800":1}') as unknown;
+    expect(jsonBodyShapeErrors(body)).toEqual([
+      { field: '/email', message: 'must be well-formed Unicode text (it holds an unpaired surrogate)' },
+      { field: '/a/l/1', message: 'must be well-formed Unicode text (it holds an unpaired surrogate)' },
+      { field: '/k\ud800', message: 'field name must be well-formed Unicode text (it holds an unpaired surrogate)' },
+    ]);
+  });
+
   it('accepts $ and dots inside values, and keys that merely contain $', () => {
     expect(jsonBodyShapeErrors({ name: '$ne', domain: 'a.b.example', price$: 1 })).toEqual([]);
     expect(refusedKeyReason('a$')).toBeUndefined();

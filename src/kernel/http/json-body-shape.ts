@@ -44,8 +44,16 @@ interface Visit {
   readonly error?: string;
 }
 
-/** Depth-first, in document order; `visit` returns the problem with a node or undefined, `stop` skips its children. */
-function walk(body: unknown, visit: (node: Visit) => { error?: string; stop?: boolean }, childError: (key: string) => string | undefined = () => undefined): FieldError[] {
+/**
+ * Depth-first, in document order; `visit` returns the problem with a node or undefined, `stop`
+ * skips its children; `childError` judges each key, `stringError` each string value.
+ */
+function walk(
+  body: unknown,
+  visit: (node: Visit) => { error?: string; stop?: boolean },
+  childError: (key: string) => string | undefined = () => undefined,
+  stringError: (value: string) => string | undefined = () => undefined,
+): FieldError[] {
   const errors: FieldError[] = [];
   const pending: Visit[] = [{ value: body, pointer: '', depth: 1 }];
   while (pending.length > 0 && errors.length < MAX_REPORTED) {
@@ -55,6 +63,11 @@ function walk(body: unknown, visit: (node: Visit) => { error?: string; stop?: bo
       continue;
     }
     const { value, pointer, depth } = node;
+    if (typeof value === 'string') {
+      const problem = stringError(value);
+      if (problem !== undefined) errors.push({ field: pointer, message: problem });
+      continue;
+    }
     if (value === null || typeof value !== 'object') continue;
     const { error, stop } = visit(node);
     if (error !== undefined) errors.push({ field: pointer, message: error });
@@ -82,7 +95,11 @@ export function jsonBodyBoundErrors(body: unknown, limits: JsonBodyLimits = DEFA
   });
 }
 
-/** A body must be an object whose keys, at any depth, are plain field names. */
+// An unpaired UTF-16 surrogate (JSON allows "\ud800") is no character: text validators (URI
+// decoding in validator.js's isEmail, for one) throw on it, and no store keeps it as sent.
+const NOT_UNICODE = 'must be well-formed Unicode text (it holds an unpaired surrogate)';
+
+/** A body must be an object whose keys, at any depth, are plain field names, and whose strings are Unicode text. */
 export function jsonBodyShapeErrors(body: unknown): FieldError[] {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return [{ field: '', message: 'the request body must be a JSON object' }];
@@ -91,8 +108,9 @@ export function jsonBodyShapeErrors(body: unknown): FieldError[] {
     body,
     () => ({}),
     (key) => {
-      const reason = refusedKeyReason(key);
+      const reason = key.isWellFormed() ? refusedKeyReason(key) : NOT_UNICODE;
       return reason === undefined ? undefined : `field name ${reason}`;
     },
+    (value) => (value.isWellFormed() ? undefined : NOT_UNICODE),
   );
 }

@@ -140,8 +140,13 @@ describe('text bounds and characters', () => {
     );
   });
 
-  it.each(['a\u202Eb', 'a\u202Ab', 'a\u2066b', 'a\u2069b', 'a\u200Bb', 'a\u2060b', 'a\uFEFFb', 'a\uD800b', 'a\uDC00'])('refuses %j in one-line text', async (name) => {
+  it.each(['a\u202Eb', 'a\u202Ab', 'a\u2066b', 'a\u2069b', 'a\u200Bb', 'a\u2060b', 'a\uFEFFb'])('refuses %j in one-line text', async (name) => {
     expect(await run(Body, 'body', { name })).toEqual([{ field: '/name', message: 'name must not contain control characters, bidirectional controls or invisible characters' }]);
+  });
+
+  // Unpaired surrogates are refused for the whole body before any field rule runs (json-body-shape.ts).
+  it.each(['a\uD800b', 'a\uDC00'])('refuses %j in any body string', async (name) => {
+    expect(await run(Body, 'body', { name })).toEqual([{ field: '/name', message: 'must be well-formed Unicode text (it holds an unpaired surrogate)' }]);
   });
 
   it('allows joiners, right-to-left scripts and marks; multi-line text also allows zero-width spaces but not bidi controls', async () => {
