@@ -1,5 +1,5 @@
 import type { TransformFnParams } from 'class-transformer';
-import { normalizeText } from '../domain/text';
+import { codePointLength, normalizeText } from '../domain/text';
 
 // Input transforms for strings; anything else passes through untouched for the validators to refuse.
 
@@ -11,3 +11,13 @@ export const toLowerCase = ({ value }: TransformFnParams): unknown => (typeof va
 
 /** Trimmed and in NFC (phone numbers, URLs). */
 export const toTrimmed = ({ value }: TransformFnParams): unknown => (typeof value === 'string' ? value.trim().normalize('NFC') : value);
+
+/**
+ * The transform, except for a string already longer than `maxLength` code points as sent: that one
+ * is left as it is, for the length rule to refuse. The documented maxLength bounds the input (JSON
+ * Schema measures what the client sends); trimming or NFC must not turn an over-long value into an
+ * accepted one.
+ */
+export function withinLength(maxLength: number, transform: (params: TransformFnParams) => unknown): (params: TransformFnParams) => unknown {
+  return (params) => (typeof params.value === 'string' && codePointLength(params.value) > maxLength ? params.value : transform(params));
+}

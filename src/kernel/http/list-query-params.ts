@@ -5,7 +5,7 @@ import { IsDate, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min
 import { isCalendarDate } from '../domain/calendar-date';
 import { CodePointLength } from './code-point-length';
 import { CURSOR_PATTERN, CURSOR_REGEX, ID_PATTERN, ID_REGEX, INSTANT_PATTERN, INSTANT_REGEX, SUB_PATTERN, SUB_REGEX, TEXT_PATTERN, TEXT_REGEX } from './field-patterns';
-import { toText } from './field-transforms';
+import { toText, withinLength } from './field-transforms';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page';
 
 // Query parameters of lists and exports: each optional, validated, and documented in one decorator.
@@ -67,7 +67,7 @@ export const PrefixQueryParam = (description: string, maxLength: number): Proper
   applyDecorators(
     ApiPropertyOptional({ description, minLength: 1, maxLength, pattern: TEXT_PATTERN }),
     IsOptional(),
-    Transform(toText),
+    Transform(withinLength(maxLength, toText)),
     Matches(TEXT_REGEX, { message: '$property must not contain control characters, bidirectional controls or invisible characters' }),
     CodePointLength(1, maxLength),
     IsString(),

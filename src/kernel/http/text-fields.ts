@@ -16,7 +16,7 @@ import {
   TEXT_PATTERN,
   TEXT_REGEX,
 } from './field-patterns';
-import { toLowerCase, toText, toTrimmed } from './field-transforms';
+import { toLowerCase, toText, toTrimmed, withinLength } from './field-transforms';
 
 // Request-body fields holding text: validation, input normalization and OpenAPI in one decorator.
 // Messages name the property (`$property`). class-validator reports a field's failed checks in the
@@ -33,7 +33,7 @@ export const TextField = (mode: Presence, { description, maxLength, example }: T
   applyDecorators(
     documentField(mode, withoutUndefined({ description, minLength: 1, maxLength, pattern: TEXT_PATTERN, example })),
     ...presenceRules(mode),
-    Transform(toText),
+    Transform(withinLength(maxLength, toText)),
     IsString(),
     CodePointLength(1, maxLength),
     Matches(TEXT_REGEX, { message: '$property must not contain control characters, bidirectional controls or invisible characters' }),
@@ -44,7 +44,7 @@ export const MultilineTextField = (mode: Presence, { description, maxLength }: T
   applyDecorators(
     documentField(mode, withoutUndefined({ description, minLength: 1, maxLength, pattern: MULTILINE_TEXT_PATTERN })),
     ...presenceRules(mode),
-    Transform(toText),
+    Transform(withinLength(maxLength, toText)),
     IsString(),
     CodePointLength(1, maxLength),
     Matches(MULTILINE_TEXT_REGEX, { message: '$property must not contain control characters other than tabs and line breaks, or bidirectional controls' }),
@@ -55,7 +55,7 @@ export const DomainNameField = (mode: Presence, { description, maxLength, exampl
   applyDecorators(
     documentField(mode, withoutUndefined({ description, format: 'hostname', maxLength, example })),
     ...presenceRules(mode),
-    Transform(toLowerCase),
+    Transform(withinLength(maxLength, toLowerCase)),
     IsString(),
     MaxCodePoints(maxLength),
     IsFQDN(
@@ -69,7 +69,7 @@ export const EmailField = (mode: Presence, { description, maxLength }: TextOptio
   applyDecorators(
     documentField(mode, withoutUndefined({ description, format: 'email', maxLength })),
     ...presenceRules(mode),
-    Transform(toLowerCase),
+    Transform(withinLength(maxLength, toLowerCase)),
     IsEmail(),
     MaxCodePoints(maxLength),
     IsString(),
@@ -80,7 +80,7 @@ export const PhoneField = (mode: Presence, { maxLength }: Pick<TextOptions, 'max
   applyDecorators(
     documentField(mode, { maxLength, pattern: PHONE_PATTERN, example: '+44 20 7946 0958' }),
     ...presenceRules(mode),
-    Transform(toTrimmed),
+    Transform(withinLength(maxLength, toTrimmed)),
     Matches(PHONE_REGEX, { message: '$property must be digits, spaces, parentheses and dashes, optionally after a leading +' }),
     MaxCodePoints(maxLength),
     IsString(),

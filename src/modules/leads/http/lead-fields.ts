@@ -5,7 +5,7 @@ import { IsNumber, IsString, Matches, Max, Min, ValidateIf } from 'class-validat
 import { CodePointLength } from '#src/kernel/http/code-point-length';
 import { clearsNote, documentField, Presence, presenceRules } from '#src/kernel/http/field-presence';
 import { TEXT_PATTERN, TEXT_REGEX } from '#src/kernel/http/field-patterns';
-import { toText } from '#src/kernel/http/field-transforms';
+import { toText, withinLength } from '#src/kernel/http/field-transforms';
 import { DomainNameField, EmailField, MultilineTextField, PhoneField, RecordIdField, TextField, TokenSubjectField } from '#src/kernel/http/text-fields';
 import { CalendarDateField, ChoiceField, MinorUnitsField, NestedObjectField } from '#src/kernel/http/value-fields';
 import { LEAD_LIMITS, LEAD_SOURCES } from '../domain/lead';
@@ -30,7 +30,7 @@ export const CompanyDomainField = (mode: Presence): PropertyDecorator =>
 // spelled out here rather than use TextField.
 export class LeadContactDto {
   @ApiProperty({ description: 'Contact person; trimmed, Unicode NFC.', minLength: 1, maxLength: LEAD_LIMITS.contactName, pattern: TEXT_PATTERN })
-  @Transform(toText)
+  @Transform(withinLength(LEAD_LIMITS.contactName, toText))
   @IsString()
   @CodePointLength(1, LEAD_LIMITS.contactName)
   @Matches(TEXT_REGEX, { message: 'name must not contain control characters, bidirectional controls or invisible characters' })
@@ -44,7 +44,7 @@ export class LeadContactDto {
 
   @ApiPropertyOptional({ description: 'Job title.', minLength: 1, maxLength: LEAD_LIMITS.title, pattern: TEXT_PATTERN, example: 'Head of IT' })
   @ValidateIf((_object: object, value: unknown) => value !== undefined)
-  @Transform(toText)
+  @Transform(withinLength(LEAD_LIMITS.title, toText))
   @IsString()
   @CodePointLength(1, LEAD_LIMITS.title)
   @Matches(TEXT_REGEX, { message: 'title must not contain control characters, bidirectional controls or invisible characters' })

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { MaxCodePoints } from '#src/kernel/http/code-point-length';
+import { withinLength } from '#src/kernel/http/field-transforms';
 import { PageMetaDto } from '#src/kernel/http/pagination';
 import { Membership, MEMBERSHIP_STATUSES, MembershipStatus, Role, ROLES } from '../domain/membership';
 
@@ -55,7 +56,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 export class AddMemberDto {
   @ApiPropertyOptional({ description: 'Auth0 subject; omit to invite by email (pending until first sign-in).', maxLength: 256, pattern: '^\\S+$' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(withinLength(256, trim))
   @IsString()
   @MaxCodePoints(256)
   @Matches(/^\S+$/)
@@ -63,7 +64,7 @@ export class AddMemberDto {
 
   @ApiPropertyOptional({ format: 'email', maxLength: 320 })
   @IsOptional()
-  @Transform(trim)
+  @Transform(withinLength(320, trim))
   @IsEmail()
   @MaxLength(320)
   email?: string;

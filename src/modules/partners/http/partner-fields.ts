@@ -5,7 +5,7 @@ import { IsString, IsUrl, Matches } from 'class-validator';
 import { CodePointLength, MaxCodePoints } from '#src/kernel/http/code-point-length';
 import { clearsNote, documentField, Presence, presenceRules } from '#src/kernel/http/field-presence';
 import { TEXT_PATTERN, TEXT_REGEX } from '#src/kernel/http/field-patterns';
-import { toText, toTrimmed } from '#src/kernel/http/field-transforms';
+import { toText, toTrimmed, withinLength } from '#src/kernel/http/field-transforms';
 import { DomainNameField, EmailField, PhoneField, TextField, TokenSubjectField } from '#src/kernel/http/text-fields';
 import { ChoiceField, NestedObjectField } from '#src/kernel/http/value-fields';
 import { DEFAULT_PARTNER_STATUS, DEFAULT_PARTNER_TIER, PARTNER_LIMITS, PARTNER_STATUSES, PARTNER_TIERS } from '../domain/partner';
@@ -22,7 +22,7 @@ export const WebsiteField = (mode: Presence): PropertyDecorator =>
       example: 'https://acme.example',
     }),
     ...presenceRules(mode),
-    Transform(toTrimmed),
+    Transform(withinLength(PARTNER_LIMITS.website, toTrimmed)),
     IsString(),
     MaxCodePoints(PARTNER_LIMITS.website),
     IsUrl(
@@ -61,7 +61,7 @@ export const OwnerIdField = (mode: Presence): PropertyDecorator =>
 // here rather than use TextField.
 export class PartnerContactDto {
   @ApiProperty({ description: 'Contact person; trimmed, Unicode NFC.', minLength: 1, maxLength: PARTNER_LIMITS.contactName, pattern: TEXT_PATTERN })
-  @Transform(toText)
+  @Transform(withinLength(PARTNER_LIMITS.contactName, toText))
   @IsString()
   @CodePointLength(1, PARTNER_LIMITS.contactName)
   @Matches(TEXT_REGEX, { message: 'name must not contain control characters, bidirectional controls or invisible characters' })
