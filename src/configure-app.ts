@@ -71,14 +71,14 @@ export function configureApp(app: NestExpressApplication, logger: Logger): void 
   // CORS_ORIGINS: preflights end here, before authentication and the audit trail.
   if (config.corsOrigins.length > 0) app.enableCors(corsOptions(config.corsOrigins));
   app.use(createContextMiddleware());
-  if (app.get<AppConfig>(APP_CONFIG).audit.accessLog) app.use(createAuditAccessMiddleware(app.get(AuditWriter), app.get(RequestContext)));
+  if (config.audit.accessLog) app.use(createAuditAccessMiddleware(app.get(AuditWriter), app.get(RequestContext)));
   // Production behind trusted proxies: plain-HTTP requests are refused (403 https_required).
   if (config.nodeEnv === 'production' && config.trustProxy !== false) app.use(httpsRequiredMiddleware);
   // The per-IP limit: after the audit trail (a 429 is a recorded denial), before any body or token is read.
   app.use(createRateLimitMiddleware(app.get(RateLimiter)));
   // The Auth0 log stream reads its own body (1 MB, JSON lines); the JSON parser then skips it.
-  app.use(`/${API_PREFIX}/${AUTH0_LOG_STREAM_ROUTE}`, createLogStreamBodyMiddleware(app.get<AppConfig>(APP_CONFIG).auth0LogStreamToken));
-  app.use(createJsonBodyMiddleware(app.get<AppConfig>(APP_CONFIG).jsonBody));
+  app.use(`/${API_PREFIX}/${AUTH0_LOG_STREAM_ROUTE}`, createLogStreamBodyMiddleware(config.auth0LogStreamToken));
+  app.use(createJsonBodyMiddleware(config.jsonBody));
   app.setGlobalPrefix(API_PREFIX, { exclude: UNVERSIONED_ROUTES });
   app.enableShutdownHooks();
   mountOpenApi(app);
